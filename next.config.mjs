@@ -1,0 +1,19 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native, WebAssembly and connection-pooling packages stay as plain Node requires instead of being bundled.
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    'pglite-prisma-adapter',
+    '@prisma/schema-engine-wasm',
+    '@prisma/adapter-pg',
+    '@node-rs/argon2',
+    'pg',
+    'ioredis',
+    'pino',
+  ],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typedRoutes: false,
+};
+
+export default nextConfig;
