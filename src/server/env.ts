@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   ),
   DATA_DIR: optionalString.transform((value) => path.resolve(value ?? '.data')),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  REDIS_KEY_PREFIX: optionalString.transform((value) => value ?? 'licensor:'),
   UPSTASH_REDIS_REST_URL: optionalString.pipe(z.url().optional()),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   APP_URL: optionalString.pipe(z.url({ message: 'must be an absolute URL such as https://licensor.example.com' }).optional()),
