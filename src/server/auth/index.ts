@@ -1,0 +1,5 @@
+export { authenticateWithPassword, completeFirstRunSetup, createUser, isSetupComplete } from './users';
+export type { AuthenticatedUser, CreateUserInput, RequestMeta } from './users';
+export { createSession, deviceLabel, getLiveSession, revokeSession } from './sessions';
+export type { LiveSession } from './sessions';
+export { hashPassword, verifyPassword } from './passwords';

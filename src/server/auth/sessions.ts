@@ -1,0 +1,64 @@
+import { UAParser } from 'ua-parser-js';
+import type { DbOrTx } from '../db';
+import { SECURITY_POLICY } from '../security/policy';
+
+const { idleTimeoutSeconds, absoluteLifetimeSeconds, liveCheckIntervalSeconds } = SECURITY_POLICY.session;
+
+/** "Firefox on Linux", "Chrome on Android (Pixel 8)": what the sessions page shows. */
+export function deviceLabel(userAgent: string | null | undefined): string {
+  if (!userAgent) return 'Unknown device';
+  const { browser, os, device } = new UAParser(userAgent).getResult();
+  const parts = [browser.name ?? 'Unknown browser', os.name ? `on ${os.name}` : null, device.model ? `(${device.model})` : null];
+  return parts.filter(Boolean).join(' ');
+}
+
+export async function createSession(db: DbOrTx, input: { userId: string; ip?: string | null; userAgent?: string | null }) {
+  const now = new Date();
+  return db.session.create({
+    data: {
+      userId: input.userId,
+      ip: input.ip ?? null,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      deviceLabel: deviceLabel(input.userAgent),
+      createdAt: now,
+      lastSeenAt: now,
+      absoluteExpiresAt: new Date(now.getTime() + absoluteLifetimeSeconds * 1000),
+    },
+    select: { id: true, userId: true },
+  });
+}
+
+export type LiveSession = {
+  id: string;
+  user: { id: string; email: string; name: string; role: 'ADMIN' | 'RESELLER' | 'CUSTOMER'; customerId: string | null };
+};
+
+/**
+ * The session and its user when the session is still live: not revoked, within its absolute
+ * lifetime and idle timeout, and its user not disabled. Activity is recorded at most once per
+ * check interval, so a busy user costs one write a minute, not one per request.
+ */
+export async function getLiveSession(db: DbOrTx, sessionId: string, now = new Date()): Promise<LiveSession | null> {
+  const session = await db.session.findUnique({
+    where: { id: sessionId },
+    select: {
+      id: true,
+      revokedAt: true,
+      lastSeenAt: true,
+      absoluteExpiresAt: true,
+      user: { select: { id: true, email: true, name: true, role: true, customerId: true, disabledAt: true } },
+    },
+  });
+  if (!session || session.revokedAt || session.user.disabledAt) return null;
+  if (session.absoluteExpiresAt <= now) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > idleTimeoutSeconds * 1000) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > liveCheckIntervalSeconds * 1000) {
+    await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+  }
+  const { disabledAt: _disabledAt, ...user } = session.user;
+  return { id: session.id, user };
+}
+
+export async function revokeSession(db: DbOrTx, sessionId: string, reason: string): Promise<void> {
+  await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+}
