@@ -15,7 +15,7 @@ const config = [
   },
   {
     // Command-line entry points talk to a terminal.
-    files: ['scripts/**', 'bench/**', 'src/client/cli.ts'],
+    files: ['scripts/**', 'bench/**', 'src/client/cli.ts', 'server.mjs', 'e2e/**', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -44,7 +44,7 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
   ),
-  DATA_DIR: optionalString.transform((value) => path.resolve(value ?? '.data')),
+  DATA_DIR: optionalString.transform((value) => path.resolve(/* turbopackIgnore: true */ value ?? '.data')),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
   REDIS_KEY_PREFIX: optionalString.transform((value) => value ?? 'licensor:'),
   UPSTASH_REDIS_REST_URL: optionalString.pipe(z.url().optional()),
@@ -105,22 +105,22 @@ function generateSecrets(): Record<SecretName, string> {
 /** Development secrets live in DATA_DIR/secrets.json (mode 0600), generated once. */
 function loadOrCreateDevelopmentSecrets(dataDir: string): Record<SecretName, string> {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<SecretName, string>>;
+  if (existsSync(/* turbopackIgnore: true */ file)) {
+    const stored = JSON.parse(readFileSync(/* turbopackIgnore: true */ file, 'utf8')) as Partial<Record<SecretName, string>>;
     const fresh = generateSecrets();
     const merged = Object.fromEntries(SECRET_NAMES.map((name) => [name, stored[name] ?? fresh[name]])) as Record<
       SecretName,
       string
     >;
     if (SECRET_NAMES.some((name) => stored[name] === undefined)) {
-      writeFileSync(file, JSON.stringify(merged, null, 2), { mode: 0o600 });
+      writeFileSync(/* turbopackIgnore: true */ file, JSON.stringify(merged, null, 2), { mode: 0o600 });
     }
     return merged;
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(/* turbopackIgnore: true */ dataDir, { recursive: true });
   const secrets = generateSecrets();
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeFileSync(/* turbopackIgnore: true */ file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(/* turbopackIgnore: true */ file, 0o600);
   return secrets;
 }
 

@@ -13,10 +13,11 @@ import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
  * `_prisma_migrations` bookkeeping as `prisma migrate deploy`, with no downloaded engine binary.
  */
 
-export const MIGRATIONS_DIR = path.resolve('prisma/migrations');
-export const SCHEMA_FILE = path.resolve('prisma/schema.prisma');
+export const MIGRATIONS_DIR = path.resolve(/* turbopackIgnore: true */ 'prisma/migrations');
+export const SCHEMA_FILE = path.resolve(/* turbopackIgnore: true */ 'prisma/schema.prisma');
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
+const SCHEMA_ENGINE_PACKAGE = '@prisma/schema-engine-wasm';
 type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
 let engineModule: Promise<SchemaEngineModule> | undefined;
 
@@ -26,9 +27,10 @@ function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
     const glue = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as SchemaEngineModule & {
       __wbg_set_wasm(exports: WebAssembly.Exports): void;
     };
-    const require = createRequire(import.meta.url);
-    const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
-    const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { './schema_engine_bg.js': glue as never });
+    // Resolved from the project at run time: bundlers rewrite module-relative paths.
+    const projectRequire = createRequire(path.join(process.cwd(), 'package.json'));
+    const wasmPath = path.join(path.dirname(projectRequire.resolve(SCHEMA_ENGINE_PACKAGE)), 'schema_engine_bg.wasm');
+    const { instance } = await WebAssembly.instantiate(readFileSync(/* turbopackIgnore: true */ wasmPath), { './schema_engine_bg.js': glue as never });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue;
@@ -38,15 +40,15 @@ function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
 
 export function readMigrationsList(dir: string = MIGRATIONS_DIR): MigrationList {
   const lockfilePath = path.join(dir, 'migration_lock.toml');
-  const directories = existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true })
+  const directories = existsSync(/* turbopackIgnore: true */ dir)
+    ? readdirSync(/* turbopackIgnore: true */ dir, { withFileTypes: true })
         .filter((entry) => entry.isDirectory())
         .map((entry) => entry.name)
         .sort()
     : [];
   return {
     baseDir: dir,
-    lockfile: { path: 'migration_lock.toml', content: existsSync(lockfilePath) ? readFileSync(lockfilePath, 'utf8') : null },
+    lockfile: { path: 'migration_lock.toml', content: existsSync(/* turbopackIgnore: true */ lockfilePath) ? readFileSync(/* turbopackIgnore: true */ lockfilePath, 'utf8') : null },
     shadowDbInitScript: '',
     migrationDirectories: directories.map((name) => {
       const file = path.join(dir, name, 'migration.sql');
@@ -54,8 +56,8 @@ export function readMigrationsList(dir: string = MIGRATIONS_DIR): MigrationList 
         path: name,
         migrationFile: {
           path: 'migration.sql',
-          content: existsSync(file)
-            ? { tag: 'ok' as const, value: readFileSync(file, 'utf8') }
+          content: existsSync(/* turbopackIgnore: true */ file)
+            ? { tag: 'ok' as const, value: readFileSync(/* turbopackIgnore: true */ file, 'utf8') }
             : { tag: 'error' as const, value: `missing ${file}` },
         },
       };
@@ -67,43 +69,61 @@ export function readMigrationsList(dir: string = MIGRATIONS_DIR): MigrationList 
  * The pg adapter runs a script by splitting it on every ';', which breaks dollar-quoted function
  * bodies (and semicolons in comments). Send a migration to PostgreSQL whole, as `prisma migrate
  * deploy` does: the simple query protocol then also runs it as one implicit transaction.
+ * The PGlite adapter does send it whole but does not await it, so a failing migration would be
+ * recorded as applied; its client's `exec` is awaited here instead.
  */
-function sendingScriptsWhole(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+function sendingScriptsWhole(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  opened: SqlDriverAdapter[],
+): SqlMigrationAwareDriverAdapterFactory {
+  type ScriptRunner = { query?: (sql: string) => Promise<unknown>; exec?: (sql: string) => Promise<unknown> };
   const patch = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
-    const driver = (adapter as { underlyingDriver?: () => unknown }).underlyingDriver?.() as
-      | { query?: (sql: string) => Promise<unknown> }
-      | undefined;
-    if (typeof driver?.query !== 'function') return adapter;
-    const query = driver.query.bind(driver);
+    const pgDriver = (adapter as { underlyingDriver?: () => unknown }).underlyingDriver?.() as ScriptRunner | undefined;
+    const pgliteClient = (adapter as { client?: ScriptRunner }).client;
+    const query =
+      typeof pgDriver?.query === 'function'
+        ? pgDriver.query.bind(pgDriver)
+        : adapter.adapterName.includes('pglite') && typeof pgliteClient?.exec === 'function'
+          ? pgliteClient.exec.bind(pgliteClient)
+          : undefined;
+    if (!query) return adapter;
     return Object.assign(Object.create(adapter) as SqlDriverAdapter, {
       executeScript: async (script: string) => {
         await query(script);
       },
     });
   };
+  const track = (adapter: SqlDriverAdapter) => {
+    opened.push(adapter);
+    return adapter;
+  };
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => patch(await factory.connect()),
-    connectToShadowDb: async () => patch(await factory.connectToShadowDb()),
+    connect: async () => patch(track(await factory.connect())),
+    connectToShadowDb: async () => patch(track(await factory.connectToShadowDb())),
   };
 }
 
 async function withEngine<T>(
   factory: SqlMigrationAwareDriverAdapterFactory,
   run: (engine: SchemaEngine) => Promise<T>,
-  schema: string = readFileSync(SCHEMA_FILE, 'utf8'),
+  schema: string = readFileSync(/* turbopackIgnore: true */ SCHEMA_FILE, 'utf8'),
 ): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngineModule();
+  // The engine never disposes the adapters it connects. A pg adapter owns a pool whose idle
+  // connection still holds the engine's advisory lock, so the next run would wait 10 s for it.
+  const opened: SqlDriverAdapter[] = [];
   const engine = await SchemaEngine.new(
     { datamodels: [['schema.prisma', schema]] },
     () => {},
-    bindMigrationAwareSqlAdapterFactory(sendingScriptsWhole(factory)),
+    bindMigrationAwareSqlAdapterFactory(sendingScriptsWhole(factory, opened)),
   );
   try {
     return await run(engine);
   } finally {
     engine.free();
+    await Promise.allSettled(opened.map((adapter) => adapter.dispose()));
   }
 }
 
@@ -141,7 +161,7 @@ export async function pendingMigrationNames(
 export async function diffMigrationsToSchema(
   shadowFactory: SqlMigrationAwareDriverAdapterFactory,
   dir: string = MIGRATIONS_DIR,
-  schema: string = readFileSync(SCHEMA_FILE, 'utf8'),
+  schema: string = readFileSync(/* turbopackIgnore: true */ SCHEMA_FILE, 'utf8'),
 ): Promise<string | null> {
   return withEngine(
     shadowFactory,

@@ -1,0 +1,14 @@
+import type { ReactNode } from 'react';
+import { AppShell } from '@/components/app-shell';
+import { requirePageSession } from '@/server/http/page-guards';
+
+const ADMIN_NAV = [{ href: '/admin', label: 'Dashboard', exact: true }];
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const session = await requirePageSession(['ADMIN'], '/admin');
+  return (
+    <AppShell area="Admin" nav={ADMIN_NAV} user={session.user}>
+      {children}
+    </AppShell>
+  );
+}

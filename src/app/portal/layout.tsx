@@ -1,0 +1,14 @@
+import type { ReactNode } from 'react';
+import { AppShell } from '@/components/app-shell';
+import { requirePageSession } from '@/server/http/page-guards';
+
+const PORTAL_NAV = [{ href: '/portal', label: 'Overview', exact: true }];
+
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const session = await requirePageSession(['CUSTOMER'], '/portal');
+  return (
+    <AppShell area="Portal" nav={PORTAL_NAV} user={session.user}>
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,13 @@
+import { createCallerFactory, createTRPCRouter } from '../trpc/init';
+import { dashboardRouter } from './dashboard';
+import { meRouter } from './me';
+import { setupRouter } from './setup';
+
+export const appRouter = createTRPCRouter({
+  setup: setupRouter,
+  me: meRouter,
+  dashboard: dashboardRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

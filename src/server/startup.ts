@@ -1,0 +1,17 @@
+import { ConfigurationError, getEnv, isBuildPhase } from './env';
+import { getDb } from './db';
+
+/** Validates configuration and opens the database; exits the process when either fails. */
+export async function startServerInstance(): Promise<void> {
+  if (isBuildPhase()) return;
+  try {
+    const env = getEnv();
+    if (env.secretsSource === 'generated') {
+      console.warn(`Licensor: development secrets are in ${env.DATA_DIR}/secrets.json (never use them in production).`);
+    }
+    await getDb();
+  } catch (error) {
+    console.error(error instanceof ConfigurationError ? error.message : error);
+    process.exit(1);
+  }
+}
