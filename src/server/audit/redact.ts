@@ -24,6 +24,14 @@ const SECRET_VALUE_SHAPES = [
   /^[A-Za-z0-9+/_=-]{40,}$/, // long opaque token or secret
 ];
 
+// The same shapes inside longer text (an error message, a reason): replaced where they occur.
+const EMBEDDED_LICENSE_KEY = /\b[A-Z]{2,8}-(?:[0-9A-Z]{5}-){4}[0-9A-Z]{5}\b/gi;
+const EMBEDDED_SECRETS = [
+  /\blk_[A-Za-z0-9]+_[A-Za-z0-9_-]+/g,
+  /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+  /\b(?:sk|rk|whsec)_[A-Za-z0-9_]+/g,
+];
+
 export function maskLicenseKey(key: string): string {
   return `…${key.trim().slice(-4)}`;
 }
@@ -34,7 +42,10 @@ function redactValue(value: unknown, keyName: string | undefined, depth: number)
   if (typeof value === 'string') {
     if (LICENSE_KEY_SHAPE.test(value.trim())) return maskLicenseKey(value);
     if (SECRET_VALUE_SHAPES.some((shape) => shape.test(value))) return REDACTED;
-    return value;
+    return EMBEDDED_SECRETS.reduce(
+      (text, shape) => text.replace(shape, REDACTED),
+      value.replace(EMBEDDED_LICENSE_KEY, (key) => maskLicenseKey(key)),
+    );
   }
   if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? value.toString() : value;
   if (depth > 8) return '[TRUNCATED]';
