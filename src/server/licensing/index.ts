@@ -1,0 +1,15 @@
+export { createPlan, createProduct } from './catalog';
+export { createCustomer } from './customers';
+export { issueLicense } from './issue';
+export type { IssuedLicense, IssueLicenseParams } from './issue';
+export {
+  CROCKFORD_ALPHABET,
+  DEFAULT_KEY_PREFIX,
+  LICENSE_KEY_PATTERN,
+  generateLicenseKey,
+  generateSigningSecret,
+  hasValidCheckValue,
+  isWellFormedLicenseKey,
+  keyLast4,
+  normaliseLicenseKey,
+} from './keys';
