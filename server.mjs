@@ -19,9 +19,15 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 
-server.listen(port, hostname, () => {
-  console.log(`Licensor ${dev ? 'development' : 'production'} server listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
-});
+await new Promise((resolve) => server.listen(port, hostname, resolve));
+const { port: boundPort } = server.address();
+if (!dev) {
+  // In production Next runs src/instrumentation.ts (configuration check, database) on the first
+  // request; make that request now, so a misconfigured server exits before it announces itself.
+  const selfHost = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname.includes(':') ? `[${hostname}]` : hostname;
+  await fetch(`http://${selfHost}:${boundPort}/__licensor_startup`).catch(() => {});
+}
+console.log(`Licensor ${dev ? 'development' : 'production'} server listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${boundPort}`);
 
 let stopping = false;
 function shutdown(signal) {
