@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import Redis from 'ioredis';
-import { createMigratedDatabase, databaseName, TEST_DATABASE_URL, TEST_REDIS_URL, withMaintenanceClient } from './services';
+import { createMigratedDatabase, databaseName, quoteIdent, TEST_DATABASE_URL, TEST_REDIS_URL, withMaintenanceClient } from './services';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -53,8 +53,9 @@ export default async function setup(project: TestProject): Promise<void> {
   if (!pgProblem) {
     const template = databaseName(TEST_DATABASE_URL);
     await withMaintenanceClient(TEST_DATABASE_URL, async (client) => {
-      const stale = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${template}_w%`]);
-      for (const row of stale.rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+      const databases = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+      const stale = databases.rows.map((row) => row.datname).filter((name) => /^\d+$/.test(name.slice(`${template}_w`.length)) && name.startsWith(`${template}_w`));
+      for (const name of stale) await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     });
     await createMigratedDatabase(TEST_DATABASE_URL);
   }
