@@ -72,8 +72,10 @@ export function hashAuditEvent(fields: ChainedFields): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+// Prisma 7 transaction clients have $transaction too (nested, through savepoints, which the
+// PGlite adapter lacks); only the root client has $connect.
 function isRootClient(client: DbOrTx): client is Db {
-  return typeof (client as Db).$transaction === 'function';
+  return typeof (client as Db).$connect === 'function';
 }
 
 async function appendInTransaction(tx: Tx, input: AuditEventInput) {
