@@ -4,7 +4,7 @@ import { IssueLicenseInput } from '@/lib/schemas/licensing';
 import { recordAuditEvent, type AuditActor } from '../audit';
 import type { RequestMeta } from '../auth';
 import { encryptSecret } from '../crypto/secretbox';
-import type { DbOrTx, Prisma, Tx } from '../db';
+import type { Db, DbOrTx, Prisma, Tx } from '../db';
 import { getEnv } from '../env';
 import { AppError } from '../errors';
 import { parseInput } from './input';
@@ -18,10 +18,12 @@ export type IssueLicenseParams = z.input<typeof IssueLicenseInput> & {
   issuedById?: string | null;
 };
 
-/** Joins the caller's transaction (e.g. a Stripe webhook creating a subscription) or opens one. */
+/**
+ * Joins the caller's transaction (e.g. a Stripe webhook creating a subscription) or opens one.
+ * Only the root client has $connect: transaction clients have a nested $transaction too.
+ */
 function inTransaction<T>(client: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const root = client as { $transaction?: (work: (tx: Tx) => Promise<T>) => Promise<T> };
-  return typeof root.$transaction === 'function' ? root.$transaction(work) : work(client as Tx);
+  return typeof (client as Db).$connect === 'function' ? (client as Db).$transaction(work) : work(client as Tx);
 }
 
 /**
