@@ -17,7 +17,7 @@ afterEach(() => {
   rmSync(path.dirname(path.dirname(dataDir)), { recursive: true, force: true });
 });
 
-function validProduction(): NodeJS.ProcessEnv {
+function validProduction(): Record<string, string> {
   return {
     NODE_ENV: 'production',
     DATA_DIR: dataDir,
@@ -27,19 +27,22 @@ function validProduction(): NodeJS.ProcessEnv {
     LICENSE_KEY_CHECK_SECRET: randomBytes(32).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LICENSE_SIGNING_PRIVATE_KEY: ed25519Pem(),
-  } as NodeJS.ProcessEnv;
+  };
 }
 
 /** The ConfigurationError parseEnv throws for `source`. */
 function configurationError(source: Record<string, string | undefined>): ConfigurationError {
   try {
-    parseEnv(source as NodeJS.ProcessEnv);
+    parse(source);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigurationError);
     return error as ConfigurationError;
   }
   throw new Error('parseEnv accepted the configuration');
 }
+
+/** parseEnv over a plain object (NodeJS.ProcessEnv insists on NODE_ENV). */
+const parse = (source: Record<string, string | undefined>) => parseEnv(source as NodeJS.ProcessEnv);
 
 const problemFor = (error: ConfigurationError, name: string) => error.problems.filter((problem) => problem.startsWith(`${name}:`));
 
@@ -92,7 +95,7 @@ describe('parseEnv in production', () => {
 
   it('starts with every value valid, using the given secrets and writing nothing', () => {
     const source = validProduction();
-    const env = parseEnv(source);
+    const env = parse(source);
     expect(env.isProduction).toBe(true);
     expect(env.secretsSource).toBe('environment');
     expect(env.secrets).toEqual({
@@ -109,7 +112,7 @@ describe('parseEnv in production', () => {
 
   it('accepts a signing key with escaped newlines, as .env files often hold it', () => {
     const pem = ed25519Pem();
-    const env = parseEnv({ ...validProduction(), LICENSE_SIGNING_PRIVATE_KEY: pem.trim().replace(/\n/g, '\\n') });
+    const env = parse({ ...validProduction(), LICENSE_SIGNING_PRIVATE_KEY: pem.trim().replace(/\n/g, '\\n') });
     expect(env.secrets.LICENSE_SIGNING_PRIVATE_KEY).toBe(pem.trim());
     expect(signingPublicKeyPem(env)).toBe(createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString());
   });
@@ -117,7 +120,7 @@ describe('parseEnv in production', () => {
 
 describe('parseEnv in development', () => {
   it('generates the secrets once into DATA_DIR/secrets.json, readable by the owner only', () => {
-    const first = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir } as NodeJS.ProcessEnv);
+    const first = parse({ NODE_ENV: 'development', DATA_DIR: dataDir });
     const file = path.join(dataDir, 'secrets.json');
     expect(first.isProduction).toBe(false);
     expect(first.secretsSource).toBe('generated');
@@ -132,24 +135,24 @@ describe('parseEnv in development', () => {
     expect(first.secrets.AUTH_SECRET).not.toBe(first.secrets.LICENSE_KEY_CHECK_SECRET);
     expect(createPrivateKey(first.secrets.LICENSE_SIGNING_PRIVATE_KEY).asymmetricKeyType).toBe('ed25519');
 
-    const second = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir } as NodeJS.ProcessEnv);
+    const second = parse({ NODE_ENV: 'development', DATA_DIR: dataDir });
     expect(second.secrets).toEqual(first.secrets);
     expect(second.secretsSource).toBe('generated');
   });
 
   it('lets a secret from the environment win over the stored one without rewriting the file', () => {
-    const stored = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir } as NodeJS.ProcessEnv).secrets;
+    const stored = parse({ NODE_ENV: 'development', DATA_DIR: dataDir }).secrets;
     const authSecret = randomBytes(32).toString('base64url');
-    const env = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_SECRET: authSecret } as NodeJS.ProcessEnv);
+    const env = parse({ NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_SECRET: authSecret });
     expect(env.secrets).toEqual({ ...stored, AUTH_SECRET: authSecret });
     expect(JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8'))).toEqual(stored);
   });
 
   it('completes a secrets file that lacks some secrets and keeps the ones it has', () => {
-    const stored = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir } as NodeJS.ProcessEnv).secrets;
+    const stored = parse({ NODE_ENV: 'development', DATA_DIR: dataDir }).secrets;
     const file = path.join(dataDir, 'secrets.json');
     writeFileSync(file, JSON.stringify({ ENCRYPTION_KEY: stored.ENCRYPTION_KEY }));
-    const env = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir } as NodeJS.ProcessEnv);
+    const env = parse({ NODE_ENV: 'development', DATA_DIR: dataDir });
     expect(env.secrets.ENCRYPTION_KEY).toBe(stored.ENCRYPTION_KEY);
     expect(env.secrets.AUTH_SECRET).not.toBe(stored.AUTH_SECRET);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(env.secrets);
@@ -163,7 +166,7 @@ describe('parseEnv in development', () => {
   });
 
   it('defaults to development and to http://localhost:3000', () => {
-    const env = parseEnv({ DATA_DIR: dataDir } as NodeJS.ProcessEnv);
+    const env = parse({ DATA_DIR: dataDir });
     expect(env.NODE_ENV).toBe('development');
     expect(env.APP_URL).toBe('http://localhost:3000');
     expect(env.DATABASE_URL).toBeUndefined();
@@ -172,8 +175,8 @@ describe('parseEnv in development', () => {
 
 describe('parseEnv in test', () => {
   it('uses ephemeral secrets and writes no file', () => {
-    const a = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir } as NodeJS.ProcessEnv);
-    const b = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir } as NodeJS.ProcessEnv);
+    const a = parse({ NODE_ENV: 'test', DATA_DIR: dataDir });
+    const b = parse({ NODE_ENV: 'test', DATA_DIR: dataDir });
     expect(a.secretsSource).toBe('ephemeral');
     expect(a.secrets.AUTH_SECRET).not.toBe(b.secrets.AUTH_SECRET);
     expect(existsSync(dataDir)).toBe(false);
@@ -191,7 +194,7 @@ describe('TRUST_PROXY', () => {
     ['2', 2],
     [' 3 ', 3],
   ])('parses %j as %i trusted hops', (value, hops) => {
-    expect(parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, TRUST_PROXY: value } as NodeJS.ProcessEnv).TRUST_PROXY).toBe(hops);
+    expect(parse({ NODE_ENV: 'test', DATA_DIR: dataDir, TRUST_PROXY: value }).TRUST_PROXY).toBe(hops);
   });
 
   it.each(['yes', '-1', '1.5', '100'])('rejects %j', (value) => {
