@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeWithDatabase, unique } from '../../../tests/helpers';
 import {
   createMigratedDatabase,
@@ -345,5 +345,68 @@ describeWithDatabase('tamper detection on a fresh database', () => {
     expect(await verifyAuditChain(db, { start: { sequence: 2n, hash: GENESIS_HASH } })).toMatchObject({ ok: false, brokenAt: 3n });
     await tamper([`UPDATE "AuditEvent" SET "metadata" = '{}' WHERE "sequence" = 5`]);
     expect(await verifyAuditChain(db, { start, batchSize: 2 })).toMatchObject({ ok: false, brokenAt: 5n, checked: 2 });
+  });
+});
+
+/** Edge cases that must leave a valid chain, on a fresh database so a failure cannot spill over. */
+describeWithDatabase('audit chain robustness', () => {
+  let url: string;
+  let db: Db;
+
+  beforeAll(async () => {
+    url = databaseUrlWithName(TEST_DATABASE_URL, `licensor_test_audit_${randomBytes(6).toString('hex')}`);
+    await createMigratedDatabase(url);
+    db = createPrismaClient(await createAdapterFactory({ kind: 'postgres', url }));
+  });
+
+  afterAll(async () => {
+    await db.$disconnect();
+    await withMaintenanceClient(url, (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${quoteIdent(new URL(url).pathname.slice(1))} WITH (FORCE)`),
+    );
+  });
+
+  it('records strings PostgreSQL cannot store verbatim (lone surrogates, NUL) and still verifies', async () => {
+    const event = await recordAuditEvent(db, {
+      actor: { type: 'user', id: 'user-\ud83d', label: `${'x'.repeat(10)}\ud83d` },
+      action: 'test.unicode',
+      userAgent: `${'a'.repeat(511)}😀`, // cut at 512 code units: half an emoji
+      metadata: { name: 'broken \udc00 name', nul: 'a\u0000b', emoji: '😀 ok' },
+    });
+    const stored = await db.auditEvent.findUniqueOrThrow({ where: { sequence: event.sequence } });
+    expect(stored.actorLabel).toBe(`${'x'.repeat(10)}\ufffd`);
+    expect(stored.userAgent).toBe(`${'a'.repeat(511)}\ufffd`);
+    expect(stored.metadata).toEqual({ name: 'broken \ufffd name', nul: 'a\ufffdb', emoji: '😀 ok' });
+    expect(stored.hash).toBe(event.hash);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+  });
+
+  it('does not report tampering when an event is appended while the chain is being verified', async () => {
+    for (let i = 0; i < 3; i += 1) await recordAuditEvent(db, { actor: { type: 'system' }, action: 'test.before_verify' });
+    let appended = false;
+    // An append that commits between verification's last read of events and its read of the head.
+    const racing = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== 'auditEvent') return Reflect.get(target, property, receiver);
+        return new Proxy(target.auditEvent, {
+          get(delegate, name, delegateReceiver) {
+            if (name !== 'findMany') return Reflect.get(delegate, name, delegateReceiver);
+            return async (args: Parameters<Db['auditEvent']['findMany']>[0]) => {
+              const rows = await target.auditEvent.findMany(args);
+              if (!appended) {
+                appended = true;
+                await recordAuditEvent(target, { actor: { type: 'system' }, action: 'test.during_verify' });
+              }
+              return rows;
+            };
+          },
+        });
+      },
+    });
+    const { sequence } = await head(db);
+    const report = await verifyAuditChain(racing);
+    expect(appended).toBe(true);
+    expect(report).toMatchObject({ ok: true });
+    expect(report.ok && report.headSequence).toBeGreaterThanOrEqual(sequence);
   });
 });

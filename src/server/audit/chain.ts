@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '../db';
 import type { Severity } from '@/generated/prisma/enums';
-import { redactSecrets } from './redact';
+import { redactSecrets, storableText } from './redact';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -78,6 +78,8 @@ function isRootClient(client: DbOrTx): client is Db {
   return typeof (client as Db).$connect === 'function';
 }
 
+const storable = (value: string | null | undefined) => (value === undefined || value === null ? null : storableText(value));
+
 async function appendInTransaction(tx: Tx, input: AuditEventInput) {
   // The single chain-head row is the lock: writers on every server instance queue here, in the
   // caller's transaction, so the event commits (or rolls back) together with the change it records.
@@ -88,14 +90,14 @@ async function appendInTransaction(tx: Tx, input: AuditEventInput) {
     sequence: head.sequence + 1n,
     createdAt: new Date(),
     actorType: input.actor.type,
-    actorId: 'id' in input.actor ? input.actor.id : null,
-    actorLabel: input.actor.label ?? null,
-    action: input.action,
-    targetType: input.target?.type ?? null,
-    targetId: input.target?.id ?? null,
-    customerId: input.customerId ?? null,
-    ip: input.ip ?? null,
-    userAgent: input.userAgent ? input.userAgent.slice(0, 512) : null,
+    actorId: 'id' in input.actor ? storable(input.actor.id) : null,
+    actorLabel: storable(input.actor.label),
+    action: storableText(input.action),
+    targetType: storable(input.target?.type),
+    targetId: storable(input.target?.id),
+    customerId: storable(input.customerId),
+    ip: storable(input.ip),
+    userAgent: input.userAgent ? storable(input.userAgent.slice(0, 512)) : null,
     severity: input.severity ?? 'INFO',
     metadata: JSON.parse(canonicalJson(redactSecrets(input.metadata ?? {}))),
     prevHash: head.hash,
@@ -133,6 +135,7 @@ export async function verifyAuditChain(
   let expectedSequence = (options.start?.sequence ?? 0n) + 1n;
   let expectedPrevHash = options.start?.hash ?? GENESIS_HASH;
   let checked = 0;
+  let head: { sequence: bigint; hash: string } | null | undefined;
   for (;;) {
     const rows = await db.auditEvent.findMany({
       where: { sequence: { gte: expectedSequence } },
@@ -150,9 +153,14 @@ export async function verifyAuditChain(
       expectedSequence += 1n;
       checked += 1;
     }
-    if (rows.length < batchSize) break;
+    if (rows.length === batchSize) continue;
+    // Caught up with the events. An append that committed after the read above has moved the
+    // head on: read on. Only a head that stays ahead of the last event means events are gone.
+    const previousHead = head;
+    head = await db.auditChainHead.findUnique({ where: { id: 1 } });
+    if (head && head.sequence >= expectedSequence && head.sequence !== previousHead?.sequence) continue;
+    break;
   }
-  const head = await db.auditChainHead.findUnique({ where: { id: 1 } });
   const lastSequence = expectedSequence - 1n;
   if (!head || head.sequence !== lastSequence || head.hash !== expectedPrevHash) {
     const headSequence = head?.sequence ?? 0n;

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { maskLicenseKey, REDACTED, redactSecrets } from './redact';
+import { maskLicenseKey, REDACTED, redactSecrets, storableText } from './redact';
 
 // PROTOCOL.md section 9's example key.
 const LICENSE_KEY = 'LK-01234-56789-ABCDE-FGHJK-MNP5D';
@@ -183,5 +183,21 @@ describe('JSON safety', () => {
     const input = { password: 'p', nested: { token: 't' } };
     redactSecrets(input);
     expect(input).toEqual({ password: 'p', nested: { token: 't' } });
+  });
+});
+
+describe('storable text', () => {
+  it('replaces NUL and lone surrogates, which PostgreSQL cannot store, and keeps real pairs', () => {
+    expect(storableText('a\u0000b')).toBe('a\ufffdb');
+    expect(storableText('x\ud83d')).toBe('x\ufffd');
+    expect(storableText('\ude00x')).toBe('\ufffdx');
+    expect(storableText('\ude00\ud83d')).toBe('\ufffd\ufffd');
+    expect(storableText('ok 😀 é 中')).toBe('ok 😀 é 中');
+  });
+
+  it('applies to metadata values and keys, and to masked license keys', () => {
+    expect(redactSecrets({ 'k\u0000': 'v\ud800', list: ['\udc00'] })).toEqual({ 'k\ufffd': 'v\ufffd', list: ['\ufffd'] });
+    // The last four code units of this value start with the second half of the emoji.
+    expect(redactSecrets({ licenseKey: 'a😀bcd' })).toEqual({ licenseKey: '…\ufffdbcd' });
   });
 });

@@ -32,19 +32,29 @@ const EMBEDDED_SECRETS = [
   /\b(?:sk|rk|whsec)_[A-Za-z0-9_]+/g,
 ];
 
+/**
+ * PostgreSQL cannot store NUL or a lone UTF-16 surrogate: jsonb refuses them (failing the change
+ * being audited) and text columns turn a lone surrogate into U+FFFD (so the stored row would no
+ * longer match the hash computed before storing it). Both become U+FFFD before hashing.
+ */
+export function storableText(value: string): string {
+  return value.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export function maskLicenseKey(key: string): string {
-  return `…${key.trim().slice(-4)}`;
+  return storableText(`…${key.trim().slice(-4)}`);
 }
 
 function redactValue(value: unknown, keyName: string | undefined, depth: number): unknown {
   if (keyName !== undefined && isLicenseKeyName(keyName) && typeof value === 'string') return maskLicenseKey(value);
   if (keyName !== undefined && isSecretKeyName(keyName)) return value === null || value === undefined ? value : REDACTED;
   if (typeof value === 'string') {
-    if (LICENSE_KEY_SHAPE.test(value.trim())) return maskLicenseKey(value);
-    if (SECRET_VALUE_SHAPES.some((shape) => shape.test(value))) return REDACTED;
+    const text = storableText(value);
+    if (LICENSE_KEY_SHAPE.test(text.trim())) return maskLicenseKey(text);
+    if (SECRET_VALUE_SHAPES.some((shape) => shape.test(text))) return REDACTED;
     return EMBEDDED_SECRETS.reduce(
-      (text, shape) => text.replace(shape, REDACTED),
-      value.replace(EMBEDDED_LICENSE_KEY, (key) => maskLicenseKey(key)),
+      (result, shape) => result.replace(shape, REDACTED),
+      text.replace(EMBEDDED_LICENSE_KEY, (key) => maskLicenseKey(key)),
     );
   }
   if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? value.toString() : value;
@@ -54,7 +64,7 @@ function redactValue(value: unknown, keyName: string | undefined, depth: number)
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined && typeof item !== 'function')
-      .map(([key, item]) => [key, redactValue(item, key, depth + 1)]),
+      .map(([key, item]) => [storableText(key), redactValue(item, key, depth + 1)]),
   );
 }
 
