@@ -106,6 +106,18 @@ describeWithDatabase('license issue and the catalogue', () => {
     expect(overridden.license.expiresAt?.getTime()).toBe(expiresAt.getTime());
   });
 
+  it("joins a caller's transaction, so the caller's rollback leaves no license and no audit event", async () => {
+    let issuedId: string | undefined;
+    const rollback = db.$transaction(async (tx) => {
+      issuedId = (await issueLicense(tx, { customerId, planId: perpetualPlanId, issuedVia: 'SUBSCRIPTION' }, actor)).license.id;
+      throw new Error('the caller rolls back');
+    });
+    await expect(rollback).rejects.toThrow('the caller rolls back');
+    expect(issuedId).toBeDefined();
+    expect(await db.license.findUnique({ where: { id: issuedId! } })).toBeNull();
+    expect(await db.auditEvent.count({ where: { targetId: issuedId! } })).toBe(0);
+  });
+
   it('gives every license its own key and secret', async () => {
     const issued = await Promise.all(
       Array.from({ length: 5 }, () => issueLicense(db, { customerId, planId: perpetualPlanId, issuedVia: 'ADMIN' }, actor)),
