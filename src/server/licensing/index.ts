@@ -4,7 +4,6 @@ export { issueLicense } from './issue';
 export type { IssuedLicense, IssueLicenseParams } from './issue';
 export {
   CROCKFORD_ALPHABET,
-  DEFAULT_KEY_PREFIX,
   LICENSE_KEY_PATTERN,
   generateLicenseKey,
   generateSigningSecret,

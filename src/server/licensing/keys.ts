@@ -9,7 +9,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const LICENSE_KEY_PATTERN = /^[A-Z]{2,8}-([0-9A-HJKMNP-TV-Z]{5}-){4}[0-9A-HJKMNP-TV-Z]{5}$/;
 export const KEY_PREFIX_PATTERN = /^[A-Z]{2,8}$/;
-export const DEFAULT_KEY_PREFIX = 'LK';
 
 // 23 characters of 5 bits each: 115 random bits, above the protocol's minimum of 112.
 const RANDOM_CHARACTERS = 23;
