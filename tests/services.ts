@@ -36,5 +36,12 @@ export async function createMigratedDatabase(url: string): Promise<void> {
   });
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const { applyPendingMigrations } = await import('../src/server/migrations');
-  await applyPendingMigrations(new PrismaPg({ connectionString: url }));
+  // A pool we own and close: an idle connection left open to a template database blocks
+  // every `CREATE DATABASE … TEMPLATE` from it.
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await applyPendingMigrations(new PrismaPg(pool));
+  } finally {
+    await pool.end();
+  }
 }
