@@ -119,7 +119,13 @@ function loadOrCreateDevelopmentSecrets(dataDir: string): Record<SecretName, str
   }
   mkdirSync(/* turbopackIgnore: true */ dataDir, { recursive: true });
   const secrets = generateSecrets();
-  writeFileSync(/* turbopackIgnore: true */ file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  try {
+    // 'wx': when two processes start together, the first writer wins and the other reads its file.
+    writeFileSync(/* turbopackIgnore: true */ file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateDevelopmentSecrets(dataDir);
+    throw error;
+  }
   chmodSync(/* turbopackIgnore: true */ file, 0o600);
   return secrets;
 }
