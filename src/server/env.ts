@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -23,6 +24,23 @@ const booleanFlag = (fallback: boolean) =>
       .optional()
       .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1')),
   );
+
+const positiveInteger = (name: string, fallback: number) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,6}$/, `${name} must be a positive whole number`)
+    .optional()
+    .transform((value) => (value === undefined ? fallback : Number(value)));
+
+function isCidrOrAddress(value: string): boolean {
+  try {
+    if (value.includes('/')) ipaddr.parseCIDR(value);
+    else ipaddr.parse(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const base64Key32 = z.string().refine((value) => Buffer.from(value, 'base64').length === 32, {
   message: 'must be 32 bytes in base64 (openssl rand -base64 32)',
@@ -71,6 +89,18 @@ const EnvSchema = z.object({
   ),
   METRICS_TOKEN: optionalString,
   SECURE_COOKIES: booleanFlag(false),
+  SESSION_IDLE_TIMEOUT_MINUTES: optionalString.pipe(positiveInteger('SESSION_IDLE_TIMEOUT_MINUTES', 30)),
+  SESSION_ABSOLUTE_LIFETIME_HOURS: optionalString.pipe(positiveInteger('SESSION_ABSOLUTE_LIFETIME_HOURS', 12)),
+  PASSWORD_REQUIRE_CHARACTER_CLASSES: booleanFlag(true),
+  HIBP_ENABLED: booleanFlag(false),
+  HIBP_API_URL: optionalString.pipe(z.url().optional()).transform((value) => (value ?? 'https://api.pwnedpasswords.com').replace(/\/+$/, '')),
+  SECURITY_IP_ALLOWLIST: optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean))
+      .refine((cidrs) => cidrs.every(isCidrOrAddress), { message: 'must be comma-separated IP addresses or CIDR ranges' }),
+  ),
   /** Set by Next during `next build`; nothing may connect or demand secrets then. */
   NEXT_PHASE: optionalString,
 });

@@ -4,7 +4,7 @@ import { describeWithDatabase, uniqueEmail } from '../../../tests/helpers';
 import { verifyAuditChain } from '../audit';
 import { getDb } from '../db';
 import { AppError } from '../errors';
-import { SECURITY_POLICY } from '../security/policy';
+import { securityPolicy } from '../security/policy';
 import { authenticateWithPassword, completeFirstRunSetup, createSession, createUser, getLiveSession, isSetupComplete, revokeSession } from '.';
 
 const password = 'a sufficiently long password';
@@ -81,7 +81,7 @@ describeWithDatabase('users and password sign-in', () => {
 });
 
 describe('sessions', () => {
-  const { idleTimeoutSeconds, absoluteLifetimeSeconds } = SECURITY_POLICY.session;
+  const { idleTimeoutSeconds, absoluteLifetimeSeconds } = securityPolicy().session;
 
   describeWithDatabase('liveness', () => {
     it('is live until revoked, idle past the timeout, past its absolute lifetime, or its user is disabled', async () => {

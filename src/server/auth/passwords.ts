@@ -1,10 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
-import { SECURITY_POLICY } from '../security/policy';
+import { securityPolicy } from '../security/policy';
 
-const options = SECURITY_POLICY.password.argon2;
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, options);
+  return hash(password, securityPolicy().password.argon2);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {

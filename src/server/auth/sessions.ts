@@ -1,8 +1,7 @@
 import { UAParser } from 'ua-parser-js';
 import type { DbOrTx } from '../db';
-import { SECURITY_POLICY } from '../security/policy';
+import { securityPolicy } from '../security/policy';
 
-const { idleTimeoutSeconds, absoluteLifetimeSeconds, liveCheckIntervalSeconds } = SECURITY_POLICY.session;
 
 /** "Firefox on Linux", "Chrome on Android (Pixel 8)": what the sessions page shows. */
 export function deviceLabel(userAgent: string | null | undefined): string {
@@ -13,6 +12,7 @@ export function deviceLabel(userAgent: string | null | undefined): string {
 }
 
 export async function createSession(db: DbOrTx, input: { userId: string; ip?: string | null; userAgent?: string | null }) {
+  const { absoluteLifetimeSeconds } = securityPolicy().session;
   const now = new Date();
   return db.session.create({
     data: {
@@ -39,6 +39,7 @@ export type LiveSession = {
  * check interval, so a busy user costs one write a minute, not one per request.
  */
 export async function getLiveSession(db: DbOrTx, sessionId: string, now = new Date()): Promise<LiveSession | null> {
+  const { idleTimeoutSeconds, liveCheckIntervalSeconds } = securityPolicy().session;
   const session = await db.session.findUnique({
     where: { id: sessionId },
     select: {

@@ -4,7 +4,7 @@ import { recordAuditEvent } from '../audit';
 import { authenticateWithPassword, createSession, revokeSession } from '../auth';
 import { getDb } from '../db';
 import { getEnv } from '../env';
-import { SECURITY_POLICY } from '../security/policy';
+import { securityPolicy } from '../security/policy';
 import { SignInInput } from '@/lib/schemas/auth';
 import { requestMeta } from './request-meta';
 
@@ -42,7 +42,7 @@ export function buildAuthOptions(): AuthOptions {
   const env = getEnv();
   return {
     secret: env.secrets.AUTH_SECRET,
-    session: { strategy: 'jwt', maxAge: SECURITY_POLICY.session.absoluteLifetimeSeconds },
+    session: { strategy: 'jwt', maxAge: securityPolicy().session.absoluteLifetimeSeconds },
     pages: { signIn: '/sign-in', error: '/sign-in' },
     useSecureCookies: env.APP_URL.startsWith('https://') || env.SECURE_COOKIES,
     providers: [

@@ -1,17 +1,88 @@
+import { getEnv } from '../env';
+
 /**
  * Security limits and thresholds in one table, with the source of each default. Later features
- * add their rows here rather than scattering numbers through the code.
+ * add their rows here rather than scattering numbers through the code. Values marked
+ * "configurable" come from src/server/env.ts.
  */
-export const SECURITY_POLICY = {
-  password: {
-    // OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
-    argon2: { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 },
-  },
-  session: {
-    // Seed 002: 30-minute idle timeout, 12-hour absolute lifetime.
-    idleTimeoutSeconds: 30 * 60,
-    absoluteLifetimeSeconds: 12 * 60 * 60,
-    // Revocation reaches every instance within this many seconds (session rows are re-read at most this often).
-    liveCheckIntervalSeconds: 30,
-  },
-} as const;
+
+/** Rate limits: a number of requests per window, counted per identifier (sliding window). */
+export const RATE_LIMITS = {
+  // Seed 002 / issue 4: 5 sign-in attempts per minute per IP and per account.
+  signInPerIp: { limit: 5, windowSeconds: 60 },
+  signInPerAccount: { limit: 5, windowSeconds: 60 },
+  // Issue 4: TOTP and backup-code verification, 5 per minute per user.
+  mfaVerifyPerUser: { limit: 5, windowSeconds: 60 },
+  // Issue 4: 3 password-reset requests per hour per email.
+  passwordResetPerEmail: { limit: 3, windowSeconds: 60 * 60 },
+  // Seed 004 / issue 4: a reseller issues at most 20 licenses per hour.
+  resellerLicenseIssue: { limit: 20, windowSeconds: 60 * 60 },
+  // Issue 6: 10 API-key creations per hour per user.
+  apiKeyCreatePerUser: { limit: 10, windowSeconds: 60 * 60 },
+  // PROTOCOL.md section 7.
+  validatePerLicense: { limit: 100, windowSeconds: 60 },
+  licenseApiPerIp: { limit: 1000, windowSeconds: 60 * 60 },
+  activatePerLicense: { limit: 10, windowSeconds: 60 * 60 },
+  usagePerCustomer: { limit: 60, windowSeconds: 60 * 60 },
+  stripeWebhook: { limit: 100, windowSeconds: 60 },
+} as const satisfies Record<string, { limit: number; windowSeconds: number }>;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+export function securityPolicy() {
+  const env = getEnv();
+  return {
+    password: {
+      // NIST SP 800-63B lengths (seed 002); composition classes on by default as seed 002 asks (configurable).
+      minLength: 12,
+      maxLength: 128,
+      requireCharacterClasses: env.PASSWORD_REQUIRE_CHARACTER_CLASSES,
+      // Seed 002: a new password may not repeat any of the last 12.
+      historyDepth: 12,
+      // OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+      argon2: { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+      // Have I Been Pwned range API (configurable); fails open after this timeout.
+      breachCheck: { enabled: env.HIBP_ENABLED, apiUrl: env.HIBP_API_URL, timeoutMs: 2000 },
+    },
+    session: {
+      // Seed 002: 30-minute idle timeout, 12-hour absolute lifetime (configurable).
+      idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT_MINUTES * 60,
+      absoluteLifetimeSeconds: env.SESSION_ABSOLUTE_LIFETIME_HOURS * 60 * 60,
+      // Revocation reaches every instance within this many seconds.
+      liveCheckIntervalSeconds: 30,
+      // Issue 4: at most 5 live sessions per user; the oldest is revoked when a 6th begins.
+      maxLiveSessionsPerUser: 5,
+      // Issue 4: changing a password, MFA or admin API keys needs MFA within the last 10 minutes.
+      stepUpWindowSeconds: 10 * 60,
+    },
+    signIn: {
+      // Seed 002: an IP with 10 failures in 15 minutes is blocked for 15 minutes, then 1 hour, then 24 hours.
+      failureThreshold: 10,
+      failureWindowSeconds: 15 * 60,
+      blockDurationsSeconds: [15 * 60, 60 * 60, 24 * 60 * 60],
+      // Earlier blocks within this lookback raise the level of the next one.
+      escalationLookbackSeconds: 7 * 24 * 60 * 60,
+      // CIDRs never blocked (configurable).
+      ipAllowlist: env.SECURITY_IP_ALLOWLIST,
+      // How long the password step's MFA challenge and the session ticket stay valid.
+      challengeLifetimeSeconds: 5 * 60,
+      ticketLifetimeSeconds: 60,
+    },
+    mfa: {
+      // RFC 6238 defaults (issue 4): SHA-1, 6 digits, 30-second steps, one step of drift either way.
+      digits: 6,
+      periodSeconds: 30,
+      driftSteps: 1,
+      backupCodeCount: 10,
+      backupCodeLength: 8,
+    },
+    passwordReset: {
+      // Issue 4: 32-byte token, valid 30 minutes, single use; invitations last 3 days.
+      tokenBytes: 32,
+      resetLifetimeSeconds: 30 * 60,
+      inviteLifetimeSeconds: 3 * 24 * 60 * 60,
+    },
+  };
+}
+
+export type SecurityPolicy = ReturnType<typeof securityPolicy>;
