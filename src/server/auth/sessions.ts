@@ -30,7 +30,16 @@ export async function createSession(db: DbOrTx, input: { userId: string; ip?: st
 
 export type LiveSession = {
   id: string;
-  user: { id: string; email: string; name: string; role: 'ADMIN' | 'RESELLER' | 'CUSTOMER'; customerId: string | null };
+  /** When this sign-in last proved a second factor (the step-up check reads it). */
+  mfaVerifiedAt: Date | null;
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'ADMIN' | 'RESELLER' | 'CUSTOMER';
+    customerId: string | null;
+    mfaEnabled: boolean;
+  };
 };
 
 /**
@@ -47,7 +56,18 @@ export async function getLiveSession(db: DbOrTx, sessionId: string, now = new Da
       revokedAt: true,
       lastSeenAt: true,
       absoluteExpiresAt: true,
-      user: { select: { id: true, email: true, name: true, role: true, customerId: true, disabledAt: true } },
+      mfaVerifiedAt: true,
+      user: {
+        select: {
+          id: true,
+          email: true,
+          name: true,
+          role: true,
+          customerId: true,
+          disabledAt: true,
+          mfa: { select: { confirmedAt: true } },
+        },
+      },
     },
   });
   if (!session || session.revokedAt || session.user.disabledAt) return null;
@@ -56,8 +76,8 @@ export async function getLiveSession(db: DbOrTx, sessionId: string, now = new Da
   if (now.getTime() - session.lastSeenAt.getTime() > liveCheckIntervalSeconds * 1000) {
     await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
   }
-  const { disabledAt: _disabledAt, ...user } = session.user;
-  return { id: session.id, user };
+  const { disabledAt: _disabledAt, mfa, ...user } = session.user;
+  return { id: session.id, mfaVerifiedAt: session.mfaVerifiedAt, user: { ...user, mfaEnabled: Boolean(mfa?.confirmedAt) } };
 }
 
 export async function revokeSession(db: DbOrTx, sessionId: string, reason: string): Promise<void> {

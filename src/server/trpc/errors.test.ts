@@ -66,7 +66,7 @@ describe('tRPC error responses', () => {
 
   it('answer 401 to the anonymous and 403 to the wrong role', async () => {
     expect((await callOverHttp('dashboard.summary', { db: failingDb(new Error('unused')), session: null, meta })).status).toBe(401);
-    const customer = { id: 's', user: { id: 'u', email: 'c@example.test', name: 'C', role: 'CUSTOMER' as const, customerId: 'c' } };
+    const customer = { id: 's', mfaVerifiedAt: null, user: { id: 'u', email: 'c@example.test', name: 'C', role: 'CUSTOMER' as const, customerId: 'c', mfaEnabled: false } };
     expect((await callOverHttp('dashboard.summary', { db: failingDb(new Error('unused')), session: customer, meta })).status).toBe(403);
   });
 });
