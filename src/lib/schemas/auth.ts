@@ -30,3 +30,16 @@ export const SignInInput = z.object({
   password: z.string().min(1, 'Enter your password').max(PASSWORD_MAX_LENGTH),
 });
 export type SignInInput = z.infer<typeof SignInInput>;
+
+/** A TOTP code (6 digits) or a backup code (8 characters, dashes and spaces ignored). */
+export const SecondFactorCode = z
+  .string()
+  .trim()
+  .min(6, 'Enter the 6-digit code or a backup code')
+  .max(20, 'That code is too long');
+
+export const MfaSignInInput = z.object({
+  challenge: z.string().min(20).max(100),
+  code: SecondFactorCode,
+});
+export type MfaSignInInput = z.infer<typeof MfaSignInInput>;

@@ -39,6 +39,6 @@ export function serverFieldErrors(error: unknown): FieldErrors {
 }
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof TRPCClientError) return error.message;
+  if (error instanceof TRPCClientError || error instanceof Error) return error.message;
   return 'Something went wrong. Please try again.';
 }

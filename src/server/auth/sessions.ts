@@ -11,10 +11,17 @@ export function deviceLabel(userAgent: string | null | undefined): string {
   return parts.filter(Boolean).join(' ');
 }
 
-export async function createSession(db: DbOrTx, input: { userId: string; ip?: string | null; userAgent?: string | null }) {
-  const { absoluteLifetimeSeconds } = securityPolicy().session;
+/**
+ * Starts a server-side session. A user keeps at most `maxLiveSessionsPerUser` live sessions:
+ * starting another revokes the oldest.
+ */
+export async function createSession(
+  db: DbOrTx,
+  input: { userId: string; ip?: string | null; userAgent?: string | null; mfaVerifiedAt?: Date | null },
+) {
+  const { absoluteLifetimeSeconds, maxLiveSessionsPerUser } = securityPolicy().session;
   const now = new Date();
-  return db.session.create({
+  const session = await db.session.create({
     data: {
       userId: input.userId,
       ip: input.ip ?? null,
@@ -22,10 +29,24 @@ export async function createSession(db: DbOrTx, input: { userId: string; ip?: st
       deviceLabel: deviceLabel(input.userAgent),
       createdAt: now,
       lastSeenAt: now,
+      mfaVerifiedAt: input.mfaVerifiedAt ?? null,
       absoluteExpiresAt: new Date(now.getTime() + absoluteLifetimeSeconds * 1000),
     },
     select: { id: true, userId: true },
   });
+  const surplus = await db.session.findMany({
+    where: { userId: input.userId, revokedAt: null, absoluteExpiresAt: { gt: now } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    skip: maxLiveSessionsPerUser,
+    select: { id: true },
+  });
+  if (surplus.length > 0) {
+    await db.session.updateMany({
+      where: { id: { in: surplus.map((row) => row.id) }, revokedAt: null },
+      data: { revokedAt: now, revokedReason: 'session_limit' },
+    });
+  }
+  return session;
 }
 
 export type LiveSession = {

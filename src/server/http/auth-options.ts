@@ -1,11 +1,10 @@
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { recordAuditEvent } from '../audit';
-import { authenticateWithPassword, createSession, revokeSession } from '../auth';
+import { redeemSignInTicket, revokeSession } from '../auth';
 import { getDb } from '../db';
 import { getEnv } from '../env';
 import { securityPolicy } from '../security/policy';
-import { SignInInput } from '@/lib/schemas/auth';
 import { requestMeta } from './request-meta';
 
 declare module 'next-auth' {
@@ -47,42 +46,17 @@ export function buildAuthOptions(): AuthOptions {
     useSecureCookies: env.APP_URL.startsWith('https://') || env.SECURE_COOKIES,
     providers: [
       CredentialsProvider({
-        name: 'Email and password',
-        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        // Only tickets from the two-step sign-in (src/server/auth/sign-in.ts) are accepted here:
+        // passwords and codes never reach next-auth, so its endpoint cannot bypass the limits.
+        name: 'Licensor sign-in ticket',
+        credentials: { ticket: { label: 'Ticket', type: 'text' } },
         async authorize(credentials, req) {
-          const parsed = SignInInput.safeParse({ email: credentials?.email, password: credentials?.password });
-          if (!parsed.success) return null;
+          const ticket = credentials?.ticket;
+          if (typeof ticket !== 'string' || ticket.length < 20 || ticket.length > 100) return null;
           const db = await getDb();
-          const meta = requestMeta(headersFrom(req.headers), env.TRUST_PROXY);
-          const user = await authenticateWithPassword(db, parsed.data.email, parsed.data.password);
-          const session = await db.$transaction(async (tx) => {
-            await tx.signInAttempt.create({
-              data: { email: parsed.data.email, userId: user?.id ?? null, ip: meta.ip, success: user !== null, reason: user ? null : 'bad_credentials' },
-            });
-            if (!user) {
-              await recordAuditEvent(tx, {
-                actor: { type: 'system' },
-                action: 'auth.sign_in_failed',
-                ip: meta.ip,
-                userAgent: meta.userAgent,
-                severity: 'WARNING',
-                metadata: { email: parsed.data.email },
-              });
-              return null;
-            }
-            const created = await createSession(tx, { userId: user.id, ip: meta.ip, userAgent: meta.userAgent });
-            await recordAuditEvent(tx, {
-              actor: { type: 'user', id: user.id, label: user.email },
-              action: 'auth.sign_in',
-              target: { type: 'session', id: created.id },
-              customerId: user.customerId,
-              ip: meta.ip,
-              userAgent: meta.userAgent,
-            });
-            return created;
-          });
-          if (!user || !session) return null;
-          return { id: user.id, email: user.email, name: user.name, sessionId: session.id };
+          const redeemed = await redeemSignInTicket(db, ticket, requestMeta(headersFrom(req.headers), env.TRUST_PROXY));
+          if (!redeemed) return null;
+          return { id: redeemed.user.id, email: redeemed.user.email, name: redeemed.user.name, sessionId: redeemed.sessionId };
         },
       }),
     ],

@@ -60,16 +60,20 @@ export const customerProcedure = authedProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, customerId } });
 });
 
-/** Resellers (and admins, who may do anything a reseller may). */
+const MFA_REQUIRED = 'Turn on two-factor authentication to continue.';
+
+/** Resellers (and admins, who may do anything a reseller may), with MFA on as policy requires. */
 export const resellerProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'RESELLER' && ctx.user.role !== 'ADMIN') {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This needs a reseller or admin account.' });
   }
+  if (!ctx.user.mfaEnabled) throw new TRPCError({ code: 'FORBIDDEN', message: MFA_REQUIRED });
   return next();
 });
 
-/** Admins only. */
+/** Admins only, with MFA on. */
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'ADMIN') throw new TRPCError({ code: 'FORBIDDEN', message: 'This needs an admin account.' });
+  if (!ctx.user.mfaEnabled) throw new TRPCError({ code: 'FORBIDDEN', message: MFA_REQUIRED });
   return next();
 });
