@@ -18,6 +18,13 @@ const ACCESS: Record<string, Caller[]> = {
   'setup.status': EVERYONE,
   'setup.createFirstAdmin': EVERYONE,
   'me.get': SIGNED_IN,
+  'mfa.status': SIGNED_IN,
+  'mfa.beginEnrolment': SIGNED_IN,
+  'mfa.confirmEnrolment': SIGNED_IN,
+  'mfa.regenerateBackupCodes': SIGNED_IN,
+  'mfa.disable': SIGNED_IN,
+  'mfa.stepUp': SIGNED_IN,
+  'mfa.resetForUser': ['admin'],
   'dashboard.summary': ['admin'],
 };
 

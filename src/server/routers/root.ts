@@ -1,11 +1,13 @@
 import { createCallerFactory, createTRPCRouter } from '../trpc/init';
 import { dashboardRouter } from './dashboard';
 import { meRouter } from './me';
+import { mfaRouter } from './mfa';
 import { setupRouter } from './setup';
 
 export const appRouter = createTRPCRouter({
   setup: setupRouter,
   me: meRouter,
+  mfa: mfaRouter,
   dashboard: dashboardRouter,
 });
 
