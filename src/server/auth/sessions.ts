@@ -1,5 +1,7 @@
 import { UAParser } from 'ua-parser-js';
-import type { DbOrTx } from '../db';
+import { recordAuditEvent, type AuditActor } from '../audit';
+import type { Db, DbOrTx } from '../db';
+import { AppError } from '../errors';
 import { securityPolicy } from '../security/policy';
 
 
@@ -103,4 +105,88 @@ export async function getLiveSession(db: DbOrTx, sessionId: string, now = new Da
 
 export async function revokeSession(db: DbOrTx, sessionId: string, reason: string): Promise<void> {
   await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+}
+
+const SESSION_LIST_FIELDS = {
+  id: true,
+  deviceLabel: true,
+  ip: true,
+  userAgent: true,
+  createdAt: true,
+  lastSeenAt: true,
+  absoluteExpiresAt: true,
+  mfaVerifiedAt: true,
+  revokedAt: true,
+  revokedReason: true,
+} as const;
+
+/** A user's live sessions, newest first (the sessions page and the admin's user page). */
+export async function listLiveSessions(db: DbOrTx, userId: string, now = new Date()) {
+  const { idleTimeoutSeconds } = securityPolicy().session;
+  return db.session.findMany({
+    where: {
+      userId,
+      revokedAt: null,
+      absoluteExpiresAt: { gt: now },
+      lastSeenAt: { gt: new Date(now.getTime() - idleTimeoutSeconds * 1000) },
+    },
+    orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+    select: SESSION_LIST_FIELDS,
+  });
+}
+
+type SessionChangeContext = { actor: AuditActor; meta: { ip?: string | null; userAgent?: string | null } };
+
+/** Ends one of the user's own sessions; a session of someone else is NOT_FOUND. */
+export async function revokeOwnSession(db: Db, input: { userId: string; sessionId: string }, { actor, meta }: SessionChangeContext) {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.session.updateMany({
+      where: { id: input.sessionId, userId: input.userId, revokedAt: null },
+      data: { revokedAt: new Date(), revokedReason: 'revoked_by_user' },
+    });
+    if (count === 0) throw new AppError('NOT_FOUND', 'That session does not exist or has already ended.');
+    await recordAuditEvent(tx, { actor, action: 'session.revoke', target: { type: 'session', id: input.sessionId }, ip: meta.ip, userAgent: meta.userAgent });
+  });
+}
+
+/** "Sign out everywhere else": every live session of the user but the current one. */
+export async function revokeOtherSessions(db: Db, input: { userId: string; keepSessionId: string }, { actor, meta }: SessionChangeContext) {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.session.updateMany({
+      where: { userId: input.userId, revokedAt: null, id: { not: input.keepSessionId } },
+      data: { revokedAt: new Date(), revokedReason: 'signed_out_elsewhere' },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: 'session.revoke_others',
+      target: { type: 'user', id: input.userId },
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      metadata: { sessionsEnded: count },
+    });
+    return { sessionsEnded: count };
+  });
+}
+
+/** An admin ends every session of a user (a lost laptop, a leaving employee). */
+export async function revokeAllSessionsOfUser(db: Db, targetUserId: string, { actor, meta }: SessionChangeContext) {
+  return db.$transaction(async (tx) => {
+    const target = await tx.user.findUnique({ where: { id: targetUserId }, select: { id: true, customerId: true } });
+    if (!target) throw new AppError('NOT_FOUND', 'That user does not exist.');
+    const { count } = await tx.session.updateMany({
+      where: { userId: targetUserId, revokedAt: null },
+      data: { revokedAt: new Date(), revokedReason: 'revoked_by_admin' },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: 'session.revoke_all',
+      target: { type: 'user', id: targetUserId },
+      customerId: target.customerId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      severity: 'WARNING',
+      metadata: { sessionsEnded: count },
+    });
+    return { sessionsEnded: count };
+  });
 }

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { createUser } from '../auth';
+import { revokeAllSessionsOfUser } from '../auth/sessions';
+import { changeUserRole, getUserForAdmin, inviteUser, listUsers, setUserDisabled } from '../auth/user-admin';
+import { adminProcedure, createTRPCRouter } from '../trpc/init';
+import { ChangeRoleInput, CreateUserByAdminInput, InviteUserInput, ListUsersInput, SetUserDisabledInput, UserId } from '@/lib/schemas/users';
+
+const actorOf = (user: { id: string; email: string }) => ({ type: 'user' as const, id: user.id, label: user.email });
+
+/** Admin management of users (MFA reset lives in the mfa router). */
+export const usersRouter = createTRPCRouter({
+  list: adminProcedure.input(ListUsersInput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+  get: adminProcedure.input(z.object({ userId: UserId })).query(({ ctx, input }) => getUserForAdmin(ctx.db, input.userId)),
+  create: adminProcedure.input(CreateUserByAdminInput).mutation(({ ctx, input }) => createUser(ctx.db, input, actorOf(ctx.user), ctx.meta)),
+  invite: adminProcedure.input(InviteUserInput).mutation(({ ctx, input }) => inviteUser(ctx.db, input, actorOf(ctx.user), ctx.meta)),
+  changeRole: adminProcedure
+    .input(ChangeRoleInput)
+    .mutation(({ ctx, input }) => changeUserRole(ctx.db, { ...input, actingUserId: ctx.user.id }, actorOf(ctx.user), ctx.meta)),
+  setDisabled: adminProcedure
+    .input(SetUserDisabledInput)
+    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, { ...input, actingUserId: ctx.user.id }, actorOf(ctx.user), ctx.meta)),
+  revokeSessions: adminProcedure
+    .input(z.object({ userId: UserId }))
+    .mutation(({ ctx, input }) => revokeAllSessionsOfUser(ctx.db, input.userId, { actor: actorOf(ctx.user), meta: ctx.meta })),
+});
