@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-const admin = { name: 'Ada Admin', email: 'ada@example.test', password: 'correct horse battery staple' };
+const admin = { name: 'Ada Admin', email: 'ada@example.test', password: 'Correct-Horse-Battery-9' };
 
 test.describe.configure({ mode: 'serial' });
 

@@ -82,7 +82,7 @@ describeWithDatabase('cli commands', SUBPROCESS_TESTS, () => {
       '--email',
       email.toUpperCase(),
       '--password',
-      'a long enough cli password',
+      'Correct-Horse-Battery-9',
       '--name',
       'CLI Admin',
     );
@@ -91,11 +91,11 @@ describeWithDatabase('cli commands', SUBPROCESS_TESTS, () => {
     const db = await getDb();
     const user = await db.user.findUniqueOrThrow({ where: { id: created.id } });
     expect(user).toMatchObject({ email, name: 'CLI Admin', role: 'ADMIN' });
-    expect(user.passwordHash).not.toContain('a long enough cli password');
+    expect(user.passwordHash).not.toContain('Correct-Horse-Battery-9');
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: 'user.create', targetId: created.id } });
     expect(event.actorType).toBe('cli');
 
-    const duplicate = await cli('admin:create', '--email', email, '--password', 'another long password');
+    const duplicate = await cli('admin:create', '--email', email, '--password', 'Quiet-Lantern-Orchard-7');
     expect(duplicate).toMatchObject({ code: 1, stdout: '' });
     expect(duplicate.stderr.trim()).toBe('A user with this email already exists.');
   });

@@ -10,6 +10,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { LicenseStatus } from '../src/generated/prisma/enums';
+import { generateStrongPassword, passwordProblems } from '../src/lib/password-rules';
 import { recordAuditEvent, type AuditActor } from '../src/server/audit';
 import { createUser } from '../src/server/auth';
 import { databaseTarget, disconnectDb, getDb, Prisma, type Db } from '../src/server/db';
@@ -32,6 +33,14 @@ const chance = (probability: number) => randomInt(1_000_000) < probability * 1_0
 const pick = <T>(items: readonly T[]): T => items[randomInt(items.length)]!;
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const PANEL_USER_AGENTS = ['LicensorPanel/2.4.1 (linux; x64)', 'LicensorPanel/2.4.1 (linux; arm64)', 'LicensorPanel/2.3.7 (linux; x64)'];
+
+/** One generated password shared by the demo sign-ins, drawn again until the policy accepts it for each of them. */
+function demoPassword(users: { email: string; name: string }[]): string {
+  for (;;) {
+    const password = generateStrongPassword();
+    if (users.every((user) => passwordProblems(password, { ...user, requireCharacterClasses: true }).length === 0)) return password;
+  }
+}
 
 type DemoMachine = { fingerprint: string; hostname: string; platform: string; ip: string; activatedAt: Date; deactivatedAt?: Date };
 
@@ -202,17 +211,23 @@ async function seed(db: Db): Promise<void> {
     seedActor,
   );
 
-  const password = `demo-password-${randomBytes(9).toString('base64url')}`;
-  const reseller = await createUser(db, { email: 'partner@northstar-resellers.example', name: 'Northstar Resellers', role: 'RESELLER', password }, seedActor);
+  const signIns = {
+    reseller: { email: 'partner@northstar-resellers.example', name: 'Northstar Resellers' },
+    acme: { email: 'ops@acme-hosting.example', name: 'Ada Ops' },
+    northwind: { email: 'admin@northwind-web.example', name: 'Nora Wind' },
+    globex: { email: 'sysadmin@globex-dc.example', name: 'Gus Globex' },
+  };
+  const password = demoPassword(Object.values(signIns));
+  const reseller = await createUser(db, { ...signIns.reseller, role: 'RESELLER', password }, seedActor);
   const customers = {
     acme: await createCustomer(db, { name: 'Acme Hosting', email: 'billing@acme-hosting.example' }, seedActor),
     northwind: await createCustomer(db, { name: 'Northwind Web Services', email: 'accounts@northwind-web.example' }, seedActor),
     globex: await createCustomer(db, { name: 'Globex Datacenters', email: 'it@globex-dc.example', resellerId: reseller.id }, seedActor),
   };
   const customerUsers = [
-    await createUser(db, { email: 'ops@acme-hosting.example', name: 'Ada Ops', role: 'CUSTOMER', customerId: customers.acme.id, password }, seedActor),
-    await createUser(db, { email: 'admin@northwind-web.example', name: 'Nora Wind', role: 'CUSTOMER', customerId: customers.northwind.id, password }, seedActor),
-    await createUser(db, { email: 'sysadmin@globex-dc.example', name: 'Gus Globex', role: 'CUSTOMER', customerId: customers.globex.id, password }, seedActor),
+    await createUser(db, { ...signIns.acme, role: 'CUSTOMER', customerId: customers.acme.id, password }, seedActor),
+    await createUser(db, { ...signIns.northwind, role: 'CUSTOMER', customerId: customers.northwind.id, password }, seedActor),
+    await createUser(db, { ...signIns.globex, role: 'CUSTOMER', customerId: customers.globex.id, password }, seedActor),
   ];
 
   const resellerActor: AuditActor = { type: 'user', id: reseller.id, label: reseller.email };

@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { securityPolicy } from '../security/policy';
 import { authenticateWithPassword, completeFirstRunSetup, createSession, createUser, getLiveSession, isSetupComplete, revokeSession } from '.';
 
-const password = 'a sufficiently long password';
+const password = 'Correct-Horse-Battery-9';
 
 describeWithDatabase('first-run setup', () => {
   it('creates exactly one admin when ten requests race, and refuses every later attempt', async () => {

@@ -2,6 +2,7 @@ import type { Role } from '@/generated/prisma/enums';
 import { recordAuditEvent, type AuditActor } from '../audit';
 import { isUniqueViolation, type Db, type DbOrTx, type Tx } from '../db';
 import { AppError } from '../errors';
+import { assertAcceptablePassword, recordPasswordInHistory } from './password-policy';
 import { burnPasswordVerification, hashPassword, verifyPassword } from './passwords';
 
 export type RequestMeta = { ip?: string | null; userAgent?: string | null };
@@ -14,28 +15,32 @@ export type CreateUserInput = {
   customerId?: string | null;
 };
 
+/** The caller has already checked the password with assertAcceptablePassword, outside the transaction. */
 async function insertUser(tx: Tx, input: CreateUserInput) {
   const passwordHash = await hashPassword(input.password);
-  try {
-    return await tx.user.create({
+  const user = await tx.user
+    .create({
       data: {
         email: input.email.trim().toLowerCase(),
         name: input.name.trim(),
         role: input.role,
         passwordHash,
         customerId: input.customerId ?? null,
-        passwordHistory: { create: { passwordHash } },
       },
       select: { id: true, email: true, name: true, role: true, customerId: true, createdAt: true },
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'A user with this email already exists.', { field: 'email' });
+      throw error;
     });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'A user with this email already exists.', { field: 'email' });
-    throw error;
-  }
+  await recordPasswordInHistory(tx, user.id, passwordHash);
+  return user;
 }
 
 /** Creates a user with a hashed password and records `user.create` in the same transaction. */
 export async function createUser(db: Db, input: CreateUserInput, actor: AuditActor, meta: RequestMeta = {}) {
+  // Before the transaction: the breach check may wait on the network.
+  await assertAcceptablePassword(db, input);
   return db.$transaction(async (tx) => {
     const user = await insertUser(tx, input);
     if (input.role === 'ADMIN') await markInstallationComplete(tx, user.id);
@@ -73,6 +78,7 @@ export async function completeFirstRunSetup(
 ) {
   const alreadyDone = () => new AppError('CONFLICT', 'Setup is already complete. Sign in instead.');
   if (await isSetupComplete(db)) throw alreadyDone();
+  await assertAcceptablePassword(db, input);
   try {
     return await db.$transaction(async (tx) => {
       const user = await insertUser(tx, { ...input, role: 'ADMIN' });

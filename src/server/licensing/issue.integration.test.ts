@@ -146,8 +146,8 @@ describeWithDatabase('license issue and the catalogue', () => {
   });
 
   it('lets a reseller issue to its own customers only', async () => {
-    const reseller = await createUser(db, { email: uniqueEmail('reseller'), name: 'Reseller', role: 'RESELLER', password: 'reseller-password-1' }, actor);
-    const otherReseller = await createUser(db, { email: uniqueEmail('other'), name: 'Other', role: 'RESELLER', password: 'reseller-password-2' }, actor);
+    const reseller = await createUser(db, { email: uniqueEmail('reseller'), name: 'Reseller', role: 'RESELLER', password: 'Correct-Horse-Battery-9' }, actor);
+    const otherReseller = await createUser(db, { email: uniqueEmail('other'), name: 'Other', role: 'RESELLER', password: 'Correct-Horse-Battery-9' }, actor);
     const resold = await createCustomer(db, { name: 'Resold Ltd', email: uniqueEmail('resold'), resellerId: reseller.id }, actor);
     const resellerActor: AuditActor = { type: 'user', id: reseller.id, label: reseller.email };
 
@@ -190,7 +190,7 @@ describeWithDatabase('license issue and the catalogue', () => {
     const missing = '01900000-0000-7000-8000-000000000000';
     await expectAppError(createPlan(db, { productId: missing, name: 'Lost', durationDays: 1, maxMachines: 1, features: [] }, actor), 'NOT_FOUND');
 
-    const customerUser = await createUser(db, { email: uniqueEmail('notreseller'), name: 'Customer', role: 'CUSTOMER', password: 'customer-password-1' }, actor);
+    const customerUser = await createUser(db, { email: uniqueEmail('notreseller'), name: 'Customer', role: 'CUSTOMER', password: 'Correct-Horse-Battery-9' }, actor);
     await expectAppError(createCustomer(db, { name: 'X', email: uniqueEmail('x'), resellerId: customerUser.id }, actor), 'NOT_FOUND');
   });
 
