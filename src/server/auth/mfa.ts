@@ -56,12 +56,17 @@ export async function matchTotpStep(
   const token = compactCode(code);
   if (!looksLikeTotpCode(token)) return null;
   const { periodSeconds, driftSteps } = securityPolicy().mfa;
+  const epoch = Math.floor(now.getTime() / 1000);
+  const epochTolerance = driftSteps * periodSeconds;
+  // A last step beyond the window (a clock turned back, or another instance's clock ahead) leaves
+  // nothing to accept; otplib would throw on it rather than answer invalid.
+  if (afterStep !== null && afterStep > BigInt(Math.floor((epoch + epochTolerance) / periodSeconds))) return null;
   const result = await verify({
     ...totpOptions(),
     secret,
     token,
-    epoch: Math.floor(now.getTime() / 1000),
-    epochTolerance: driftSteps * periodSeconds,
+    epoch,
+    epochTolerance,
     afterTimeStep: afterStep === null ? undefined : Number(afterStep),
   });
   return result.valid && 'timeStep' in result ? result.timeStep : null;
