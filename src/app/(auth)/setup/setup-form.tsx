@@ -5,17 +5,19 @@ import { useMutation } from '@tanstack/react-query';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
+import { PasswordField } from '@/components/password-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { PASSWORD_MIN_LENGTH, SetupInput } from '@/lib/schemas/auth';
 import { errorMessage, serverFieldErrors, useTRPC } from '@/lib/trpc/client';
 
-export function SetupForm() {
+export function SetupForm({ requireCharacterClasses }: { requireCharacterClasses: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<SetupInput>({ resolver: zodResolver(SetupInput), defaultValues: { name: '', email: '', password: '' } });
+  const [name, email] = useWatch({ control: form.control, name: ['name', 'email'] });
   const createAdmin = useMutation(trpc.setup.createFirstAdmin.mutationOptions());
 
   const onSubmit = form.handleSubmit(async (values) => {
@@ -44,12 +46,13 @@ export function SetupForm() {
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <Input label="Your name" autoComplete="name" error={errors.name?.message} {...form.register('name')} />
       <Input label="Email" type="email" autoComplete="email" error={errors.email?.message} {...form.register('email')} />
-      <Input
+      <PasswordField
         label="Password"
-        type="password"
-        autoComplete="new-password"
         hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
         error={errors.password?.message}
+        userInputs={{ email, name }}
+        requireCharacterClasses={requireCharacterClasses}
+        onGenerated={(password) => form.setValue('password', password, { shouldDirty: true, shouldValidate: true })}
         {...form.register('password')}
       />
       {formError && (
