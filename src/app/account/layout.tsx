@@ -8,6 +8,7 @@ export default async function AccountLayout({ children }: { children: ReactNode 
   const nav = [
     { href: homePathFor(session.user.role), label: 'Home', exact: true },
     { href: '/account', label: 'Account', exact: true },
+    { href: '/account/mfa', label: 'Two-factor authentication' },
   ];
   return (
     <AppShell area="Account" nav={nav} user={session.user}>
