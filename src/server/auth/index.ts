@@ -5,3 +5,5 @@ export type { LiveSession } from './sessions';
 export { hashPassword, verifyPassword } from './passwords';
 export { assertAcceptablePassword, recordPasswordInHistory } from './password-policy';
 export type { PasswordCandidate } from './password-policy';
+export { beginPasswordSignIn, completeMfaSignIn, redeemSignInTicket } from './sign-in';
+export type { PasswordStepResult } from './sign-in';

@@ -2,7 +2,6 @@
 
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation } from '@tanstack/react-query';
-import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
@@ -10,6 +9,7 @@ import { PasswordField } from '@/components/password-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { PASSWORD_MIN_LENGTH, SetupInput } from '@/lib/schemas/auth';
+import { completeSignIn } from '@/lib/sign-in';
 import { errorMessage, serverFieldErrors, useTRPC } from '@/lib/trpc/client';
 
 export function SetupForm({ requireCharacterClasses }: { requireCharacterClasses: boolean }) {
@@ -19,6 +19,7 @@ export function SetupForm({ requireCharacterClasses }: { requireCharacterClasses
   const form = useForm<SetupInput>({ resolver: zodResolver(SetupInput), defaultValues: { name: '', email: '', password: '' } });
   const [name, email] = useWatch({ control: form.control, name: ['name', 'email'] });
   const createAdmin = useMutation(trpc.setup.createFirstAdmin.mutationOptions());
+  const beginSignIn = useMutation(trpc.auth.beginSignIn.mutationOptions());
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
@@ -32,13 +33,13 @@ export function SetupForm({ requireCharacterClasses }: { requireCharacterClasses
       if (Object.keys(fields).length === 0) setFormError(errorMessage(error));
       return;
     }
-    const result = await signIn('credentials', { email: values.email, password: values.password, redirect: false });
-    if (result?.error) {
+    try {
+      const step = await beginSignIn.mutateAsync({ email: values.email, password: values.password });
+      if (step.next === 'session') await completeSignIn(router, step.ticket, '/admin');
+      else router.push('/sign-in');
+    } catch {
       router.push('/sign-in');
-      return;
     }
-    router.push('/admin');
-    router.refresh();
   });
 
   const { errors, isSubmitting } = form.formState;
