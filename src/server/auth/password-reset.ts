@@ -59,15 +59,22 @@ export async function requestPasswordReset(db: Db, email: string, meta: RequestM
   });
 }
 
-async function setPassword(tx: Tx, user: { id: string; email: string; name: string }, password: string, now: Date) {
-  await assertAcceptablePassword(tx, { password, email: user.email, name: user.name, userId: user.id });
+/** Stores a password the caller has already checked with assertAcceptablePassword. */
+async function storePassword(tx: Tx, userId: string, password: string, now: Date) {
   const passwordHash = await hashPassword(password);
-  await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: now } });
-  await recordPasswordInHistory(tx, user.id, passwordHash);
+  await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: now } });
+  await recordPasswordInHistory(tx, userId, passwordHash);
 }
 
 /** Sets a new password from a reset or invitation link; the link works once, and every session ends. */
 export async function resetPasswordWithToken(db: Db, input: { token: string; password: string }, meta: RequestMeta, now = new Date()) {
+  // The policy (which may wait on the breach check) runs before the transaction opens.
+  const holder = await db.passwordResetToken.findUnique({
+    where: { tokenHash: hashToken(input.token) },
+    select: { user: { select: { id: true, email: true, name: true } } },
+  });
+  if (!holder) throw new AppError('BAD_REQUEST', INVALID_LINK);
+  await assertAcceptablePassword(db, { password: input.password, email: holder.user.email, name: holder.user.name, userId: holder.user.id });
   return db.$transaction(async (tx) => {
     const record = await tx.passwordResetToken.findUnique({
       where: { tokenHash: hashToken(input.token) },
@@ -76,7 +83,7 @@ export async function resetPasswordWithToken(db: Db, input: { token: string; pas
     if (!record || record.usedAt || record.expiresAt <= now || record.user.disabledAt) throw new AppError('BAD_REQUEST', INVALID_LINK);
     const claimed = await tx.passwordResetToken.updateMany({ where: { id: record.id, usedAt: null }, data: { usedAt: now } });
     if (claimed.count !== 1) throw new AppError('BAD_REQUEST', INVALID_LINK);
-    await setPassword(tx, record.user, input.password, now);
+    await storePassword(tx, record.user.id, input.password, now);
     await tx.session.updateMany({ where: { userId: record.user.id, revokedAt: null }, data: { revokedAt: now, revokedReason: 'password_reset' } });
     await recordAuditEvent(tx, {
       actor: { type: 'user', id: record.user.id, label: record.user.email },
@@ -110,16 +117,20 @@ export async function changePassword(
   meta: RequestMeta,
   now = new Date(),
 ) {
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: input.userId },
+    select: { id: true, email: true, name: true, customerId: true, passwordHash: true, mfa: { select: { confirmedAt: true } } },
+  });
+  if (user.mfa?.confirmedAt && !hasRecentStepUp(input.session, now)) throw new AppError('PRECONDITION_FAILED', STEP_UP_REQUIRED);
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new AppError('BAD_REQUEST', 'Your current password is not correct.', { field: 'currentPassword' });
+  }
+  await assertAcceptablePassword(db, { password: input.newPassword, email: user.email, name: user.name, userId: user.id }).catch((error: unknown) => {
+    // The change form calls the field newPassword.
+    throw error instanceof AppError ? new AppError(error.code, error.message, { ...error.details, field: 'newPassword' }) : error;
+  });
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({
-      where: { id: input.userId },
-      select: { id: true, email: true, name: true, customerId: true, passwordHash: true, mfa: { select: { confirmedAt: true } } },
-    });
-    if (user.mfa?.confirmedAt && !hasRecentStepUp(input.session, now)) throw new AppError('PRECONDITION_FAILED', STEP_UP_REQUIRED);
-    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      throw new AppError('BAD_REQUEST', 'Your current password is not correct.', { field: 'currentPassword' });
-    }
-    await setPassword(tx, user, input.newPassword, now);
+    await storePassword(tx, user.id, input.newPassword, now);
     const revoked = await tx.session.updateMany({
       where: { userId: user.id, revokedAt: null, id: { not: input.session.id } },
       data: { revokedAt: now, revokedReason: 'password_changed' },

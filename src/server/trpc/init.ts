@@ -10,6 +10,8 @@ const t = initTRPC.context<TRPCContext>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    // A domain refusal about one field (a password the policy refuses) shows under that field too.
+    const appField = isAppError(error.cause) && error.cause.details?.field ? { [error.cause.details.field]: [error.cause.message] } : null;
     // Unexpected errors (database, bugs) keep their detail in the server log only.
     const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong. Please try again.' : shape.message;
     return {
@@ -20,7 +22,7 @@ const t = initTRPC.context<TRPCContext>().create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         appCode: isAppError(error.cause) ? error.cause.code : null,
-        fieldErrors: zodError?.fieldErrors ?? null,
+        fieldErrors: zodError?.fieldErrors ?? appField,
       },
     };
   },
