@@ -2,7 +2,10 @@ import type { ReactNode } from 'react';
 import { AppShell } from '@/components/app-shell';
 import { requirePageSession } from '@/server/http/page-guards';
 
-const ADMIN_NAV = [{ href: '/admin', label: 'Dashboard', exact: true }];
+const ADMIN_NAV = [
+  { href: '/admin', label: 'Dashboard', exact: true },
+  { href: '/admin/users', label: 'Users' },
+];
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const session = await requirePageSession(['ADMIN'], '/admin');

@@ -31,6 +31,10 @@ export type InviteUserInput = z.infer<typeof InviteUserInput>;
 export const ChangeRoleInput = z.object({ userId: UserId, ...RoleAssignment }).refine(...customerRequiredForCustomerRole);
 export type ChangeRoleInput = z.infer<typeof ChangeRoleInput>;
 
+/** The customer picker of the user dialogs: up to 20 customers whose name matches. */
+export const CustomerOptionsInput = z.object({ search: z.string().trim().max(200).optional() });
+export type CustomerOptionsInput = z.infer<typeof CustomerOptionsInput>;
+
 export const SetUserDisabledInput = z.object({ userId: UserId, disabled: z.boolean() });
 export type SetUserDisabledInput = z.infer<typeof SetUserDisabledInput>;
 

@@ -33,6 +33,7 @@ const ACCESS: Record<string, Caller[]> = {
   'users.changeRole': ['admin'],
   'users.setDisabled': ['admin'],
   'users.revokeSessions': ['admin'],
+  'users.customerOptions': ['admin'],
   'me.get': SIGNED_IN,
   'mfa.status': SIGNED_IN,
   'mfa.beginEnrolment': SIGNED_IN,

@@ -3,7 +3,7 @@ import { createUser } from '../auth';
 import { revokeAllSessionsOfUser } from '../auth/sessions';
 import { changeUserRole, getUserForAdmin, inviteUser, listUsers, setUserDisabled } from '../auth/user-admin';
 import { adminProcedure, createTRPCRouter } from '../trpc/init';
-import { ChangeRoleInput, CreateUserByAdminInput, InviteUserInput, ListUsersInput, SetUserDisabledInput, UserId } from '@/lib/schemas/users';
+import { ChangeRoleInput, CreateUserByAdminInput, CustomerOptionsInput, InviteUserInput, ListUsersInput, SetUserDisabledInput, UserId } from '@/lib/schemas/users';
 
 const actorOf = (user: { id: string; email: string }) => ({ type: 'user' as const, id: user.id, label: user.email });
 
@@ -19,6 +19,15 @@ export const usersRouter = createTRPCRouter({
   setDisabled: adminProcedure
     .input(SetUserDisabledInput)
     .mutation(({ ctx, input }) => setUserDisabled(ctx.db, { ...input, actingUserId: ctx.user.id }, actorOf(ctx.user), ctx.meta)),
+  /** The customers a CUSTOMER user may belong to, for the role pickers (no customers router yet). */
+  customerOptions: adminProcedure.input(CustomerOptionsInput).query(({ ctx, input }) =>
+    ctx.db.customer.findMany({
+      where: { anonymizedAt: null, ...(input.search ? { name: { contains: input.search, mode: 'insensitive' } } : {}) },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      take: 20,
+      select: { id: true, name: true },
+    }),
+  ),
   revokeSessions: adminProcedure
     .input(z.object({ userId: UserId }))
     .mutation(({ ctx, input }) => revokeAllSessionsOfUser(ctx.db, input.userId, { actor: actorOf(ctx.user), meta: ctx.meta })),
