@@ -85,7 +85,15 @@ function StepUpForm({ onVerified, onCancel }: { onVerified: () => void; onCancel
 
   const { errors, isSubmitting } = form.formState;
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
+    <form
+      // The dialog is portalled, but React still bubbles its submit to any form that renders it.
+      onSubmit={(event) => {
+        event.stopPropagation();
+        void onSubmit(event);
+      }}
+      noValidate
+      className="mt-4 space-y-4"
+    >
       <Input label="Authentication code" autoComplete="one-time-code" autoFocus error={errors.code?.message} {...form.register('code')} />
       <div className="flex justify-end gap-3">
         <Button variant="secondary" disabled={isSubmitting} onClick={onCancel}>

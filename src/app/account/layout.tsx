@@ -10,6 +10,7 @@ export default async function AccountLayout({ children }: { children: ReactNode 
     { href: homePathFor(session.user.role), label: 'Home', exact: true },
     { href: '/account', label: 'Account', exact: true },
     { href: '/account/mfa', label: 'Two-factor authentication' },
+    { href: '/account/sessions', label: 'Sessions' },
   ];
   return (
     <AppShell area="Account" nav={nav} user={session.user}>

@@ -79,6 +79,8 @@ export function ConfirmDialog({
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // The dialog is portalled, but React still bubbles its submit to any form that renders it.
+    event.stopPropagation();
     if (confirmationText && typed !== confirmationText) return;
     setError(null);
     setRunning(true);
