@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import type { IpBlockSource } from '@/generated/prisma/enums';
 import { recordAuditEvent, type AuditActor } from '../audit';
 import type { DbOrTx } from '../db';
+import { forgetIpBlockSnapshot } from './ip-block-cache';
 import { securityPolicy } from './policy';
 
 /** IPv4-mapped IPv6 addresses match IPv4 ranges, as a client reaching a dual-stack server appears. */
@@ -66,6 +67,7 @@ export async function blockIp(
     severity: 'WARNING',
     metadata: { reason: input.reason, source: input.source, level: block.level, expiresAt: block.expiresAt },
   });
+  forgetIpBlockSnapshot();
   return block;
 }
 

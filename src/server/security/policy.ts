@@ -76,6 +76,34 @@ export function securityPolicy() {
       backupCodeCount: 10,
       backupCodeLength: 8,
     },
+    licenseApi: {
+      // PROTOCOL.md sections 2, 4, 5 and 7.
+      clockSkewSeconds: 300,
+      maxBodyBytes: 16 * 1024,
+      offlineGraceSeconds: 7 * 24 * 60 * 60,
+      recheckIntervalSeconds: 24 * 60 * 60,
+      // License policy and signing secret are cached this long per instance; changes on this
+      // instance (and, with Redis, on every instance) invalidate at once.
+      licenseCacheTtlMs: 2000,
+      // Active IP blocks are re-read this often per instance.
+      ipBlockRefreshMs: 5000,
+      // Attempts that have no license (unknown keys, malformed or blocked requests) are written in batches.
+      attemptLogFlushMs: 1000,
+      attemptLogMaxBatch: 500,
+    },
+    anomalies: {
+      // Seed 000: a license seen from more than 5 distinct IPs in 24 hours is being shared.
+      maxDistinctIpsPer24h: 5,
+      // Seed 000: a failure ratio above 10% over at least 50 attempts in an hour.
+      maxFailureRatio: 0.1,
+      minAttemptsForFailureRatio: 50,
+      // A license validating far above its own norm: more than this multiple of its average hour
+      // over the previous week, and at least the floor (so a quiet license is not flagged for 3 calls).
+      rateSpikeMultiplier: 10,
+      rateSpikeFloorPerHour: 120,
+      // Each instance evaluates a license at most this often.
+      evaluateEverySeconds: 60,
+    },
     passwordReset: {
       // Issue 4: 32-byte token, valid 30 minutes, single use; invitations last 3 days.
       tokenBytes: 32,

@@ -1,0 +1,7 @@
+import { licenseApiRoute, methodNotAllowed } from '@/server/http/license-api-route';
+
+export const POST = licenseApiRoute('validate');
+export const GET = methodNotAllowed('POST');
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;
