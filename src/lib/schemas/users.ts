@@ -51,6 +51,7 @@ export const ChangePasswordInput = z
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
 export const RequestPasswordResetInput = z.object({ email: Email });
+export type RequestPasswordResetInput = z.infer<typeof RequestPasswordResetInput>;
 export const ResetPasswordInput = z
   .object({ token: z.string().min(20).max(200), password: NewPassword, confirmPassword: z.string() })
   .refine((value) => value.password === value.confirmPassword, { message: 'The passwords do not match', path: ['confirmPassword'] });
