@@ -1,10 +1,11 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { NavLink } from './nav-link';
 import { SignOutButton } from './sign-out-button';
 
 export type NavItem = { href: string; label: string; exact?: boolean };
 
-/** The frame of every signed-in page: navigation (only pages that exist), the user, sign-out. */
+/** The frame of every signed-in page: navigation (only pages that exist), the user (a link to their account), sign-out. */
 export function AppShell({
   area,
   nav,
@@ -34,7 +35,11 @@ export function AppShell({
           </div>
           <div className="flex items-center gap-3">
             <div className="text-right text-sm" data-testid="signed-in-user">
-              <p className="font-medium text-slate-900">{user.name}</p>
+              <p>
+                <Link href="/account" className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+                  {user.name}
+                </Link>
+              </p>
               <p className="text-slate-500">
                 {user.email} · {user.role.toLowerCase()}
               </p>
