@@ -56,7 +56,10 @@ export default async function globalSetup() {
     APP_URL: baseUrl,
     NEXTAUTH_URL: baseUrl,
     DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_KEY_PREFIX: `e2e:${Date.now()}:`,
+    // Each test sends its own client address (e2e/test.ts), as if behind one load balancer.
+    TRUST_PROXY: '1',
   };
   const child = spawn(process.execPath, ['server.mjs'], { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
