@@ -13,6 +13,7 @@ import { disconnectDb, getDb } from '../src/server/db';
 import { ConfigurationError } from '../src/server/env';
 import { AppError } from '../src/server/errors';
 import { createCustomer, createPlan, createProduct, issueLicense } from '../src/server/licensing';
+import { publicKeyDocument } from '../src/server/licensing/signing';
 
 const cliActor: AuditActor = { type: 'cli' };
 const INVOCATION = 'npm run cli --';
@@ -197,6 +198,14 @@ const commands: Record<string, Command> = {
       );
       const { license, licenseKey, signingSecret } = await issueLicense(await getDb(), { ...input, issuedVia: 'CLI' }, cliActor);
       return { id: license.id, licenseKey, signingSecret, expiresAt: license.expiresAt };
+    },
+  },
+
+  'public-key': {
+    summary: 'Print the public key document that panels use to verify responses and offline tokens.',
+    options: {},
+    async run() {
+      return publicKeyDocument();
     },
   },
 };

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { calculateJwkThumbprint, decodeProtectedHeader, jwtVerify } from 'jose';
+import { securityPolicy } from '../security/policy';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalRequestString,
@@ -13,7 +14,6 @@ import {
 } from './request-signature';
 import {
   issueOfflineToken,
-  OFFLINE_GRACE_SECONDS,
   publicKeyDocument,
   responseSignatureHeaders,
   signAuditCheckpoint,
@@ -274,7 +274,7 @@ describe('offline token (section 5)', () => {
       features: ['reports', 'sso'],
       iat,
       nbf: iat,
-      exp: iat + OFFLINE_GRACE_SECONDS,
+      exp: iat + securityPolicy().licenseApi.offlineGraceSeconds,
     });
     expect(expiresAt).toEqual(new Date((iat + 7 * 24 * 60 * 60) * 1000));
   });
@@ -290,7 +290,7 @@ describe('offline token (section 5)', () => {
   it('keeps the grace period when the license expires later', async () => {
     const licenseExpiresAt = new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000);
     const { token } = await issueOfflineToken({ ...base, licenseExpiresAt }, rfc8032Key);
-    expect((await jwtVerify(token, createPublicKey(rfc8032Key), { currentDate: now })).payload.exp).toBe(iat + OFFLINE_GRACE_SECONDS);
+    expect((await jwtVerify(token, createPublicKey(rfc8032Key), { currentDate: now })).payload.exp).toBe(iat + securityPolicy().licenseApi.offlineGraceSeconds);
   });
 
   it('drops a trailing slash from the issuer and is refused by another key', async () => {

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { securityPolicy } from '../security/policy';
 
 /**
  * Signed requests, exactly as PROTOCOL.md section 2 defines them: three headers, a six-line
@@ -17,7 +18,6 @@ export const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 export const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
 
 /** PROTOCOL.md section 7: a request or response timestamp may be this far from the reader's clock. */
-export const CLOCK_SKEW_SECONDS = 300;
 
 const CANONICAL_REQUEST_TAG = 'LICENSOR-HMAC-SHA256';
 
@@ -72,7 +72,7 @@ export function verifyRequestSignature(signingSecret: string, canonical: string,
 }
 
 /** Whether a timestamp is at most `skewSeconds` before or after now (section 2: more than 300 s is stale). */
-export function isTimestampFresh(timestamp: number, nowSeconds: number, skewSeconds: number = CLOCK_SKEW_SECONDS): boolean {
+export function isTimestampFresh(timestamp: number, nowSeconds: number, skewSeconds: number = securityPolicy().licenseApi.clockSkewSeconds): boolean {
   return Math.abs(timestamp - nowSeconds) <= skewSeconds;
 }
 

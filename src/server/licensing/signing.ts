@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { securityPolicy } from '../security/policy';
 import { getEnv } from '../env';
 import { NONCE_PATTERN, sha256Hex, TIMESTAMP_HEADER, TIMESTAMP_PATTERN } from './request-signature';
 
@@ -13,7 +14,6 @@ import { NONCE_PATTERN, sha256Hex, TIMESTAMP_HEADER, TIMESTAMP_PATTERN } from '.
 export const RESPONSE_SIGNATURE_HEADER = 'X-Licensor-Response-Signature';
 
 /** PROTOCOL.md sections 5 and 7: a panel that cannot reach the server keeps working this long. */
-export const OFFLINE_GRACE_SECONDS = 7 * 24 * 60 * 60;
 
 export type PublicKeyDocument = {
   algorithm: 'Ed25519';
@@ -109,7 +109,7 @@ export async function issueOfflineToken(
   key: KeyObject = serverSigningKey(),
 ): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor(input.now.getTime() / 1000);
-  const graceEnd = issuedAt + OFFLINE_GRACE_SECONDS;
+  const graceEnd = issuedAt + securityPolicy().licenseApi.offlineGraceSeconds;
   // Rounded down so that the token never outlives the license by a fraction of a second.
   const expiresAt =
     input.licenseExpiresAt === null ? graceEnd : Math.min(graceEnd, Math.floor(input.licenseExpiresAt.getTime() / 1000));
