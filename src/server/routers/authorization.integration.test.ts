@@ -1,8 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithDatabase, unique, uniqueEmail } from '../../../tests/helpers';
+import { createLicenseFixture } from '../../../tests/licensing-fixtures';
 import { createSession, createUser, getLiveSession, type LiveSession } from '../auth';
 import { getDb, type Db } from '../db';
+import { createCustomer } from '../licensing';
 import type { TRPCContext } from '../trpc/context';
 import { appRouter, createCaller } from './root';
 
@@ -43,15 +45,48 @@ const ACCESS: Record<string, Caller[]> = {
   'mfa.stepUp': SIGNED_IN,
   'mfa.resetForUser': ['admin'],
   'dashboard.summary': ['admin'],
+  'catalog.products': ['admin'],
+  'catalog.createProduct': ['admin'],
+  'catalog.plans': ['admin'],
+  'catalog.createPlan': ['admin'],
+  'catalog.archivePlan': ['admin'],
+  'catalog.planOptions': ['reseller', 'admin'],
+  'customers.list': ['admin'],
+  'customers.get': ['admin'],
+  'customers.create': ['admin'],
+  'customers.resellerList': ['reseller', 'admin'],
+  'licenses.list': ['admin'],
+  'licenses.get': ['admin'],
+  'licenses.validations': ['admin'],
+  'licenses.auditEvents': ['admin'],
+  'licenses.issue': ['admin'],
+  'licenses.suspend': ['admin'],
+  'licenses.reinstate': ['admin'],
+  'licenses.revoke': ['admin'],
+  'licenses.extend': ['admin'],
+  'licenses.updateEntitlements': ['admin'],
+  'licenses.resetMachines': ['admin'],
+  'licenses.deactivateMachine': ['admin'],
+  'licenses.rotateSecret': ['admin'],
+  'licenses.clearFlag': ['admin'],
+  'licenses.issueAsReseller': ['reseller', 'admin'],
+  'licenses.resellerList': ['reseller', 'admin'],
+  'portal.licenses': ['customer'],
+  'portal.license': ['customer'],
+  'portal.validations': ['customer'],
+  'portal.deactivateMachine': ['customer'],
+  'portal.rotateSecret': ['customer'],
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
 
-async function signedIn(db: Db, role: 'ADMIN' | 'RESELLER' | 'CUSTOMER'): Promise<LiveSession> {
-  const customer = role === 'CUSTOMER' ? await db.customer.create({ data: { name: unique('Acme'), email: uniqueEmail('billing') } }) : null;
+/** A live session of a new user; a CUSTOMER user belongs to `customerId`, or to a new organisation. */
+async function signedIn(db: Db, role: 'ADMIN' | 'RESELLER' | 'CUSTOMER', customerId?: string): Promise<LiveSession> {
+  const customer =
+    role === 'CUSTOMER' && !customerId ? await db.customer.create({ data: { name: unique('Acme'), email: uniqueEmail('billing') } }) : null;
   const user = await createUser(
     db,
-    { email: uniqueEmail(role.toLowerCase()), name: role, role, password: 'Correct-Horse-Battery-9', customerId: customer?.id },
+    { email: uniqueEmail(role.toLowerCase()), name: role, role, password: 'Correct-Horse-Battery-9', customerId: customerId ?? customer?.id },
     { type: 'system' },
   );
   // Admins and resellers must have MFA on to reach their procedures; the secret's value is irrelevant here.
@@ -100,4 +135,64 @@ describeWithDatabase('authorization of every tRPC procedure', () => {
       });
     }
   }
+});
+
+const meta = { ip: '192.0.2.1', userAgent: 'vitest', requestId: 'scope' };
+
+/** The zod object schemas a procedure parses its input with. */
+function inputShapes(path: string): Record<string, unknown>[] {
+  const procedure = appRouter._def.procedures[path as keyof typeof appRouter._def.procedures] as unknown as { _def: { inputs: { shape?: Record<string, unknown> }[] } };
+  return procedure._def.inputs.map((input) => input.shape ?? {});
+}
+
+describeWithDatabase('customers reach only their own organisation', () => {
+  it("answers NOT_FOUND, never data, for another organisation's license through every portal procedure that takes a license id", async () => {
+    const db = await getDb();
+    const [ownLicense, otherLicense] = await Promise.all([createLicenseFixture(db), createLicenseFixture(db)]);
+    const otherMachine = await db.machine.create({ data: { licenseId: otherLicense.licenseId, fingerprint: 'other-organisation-machine' } });
+    const otherBefore = await db.license.findUniqueOrThrow({ where: { id: otherLicense.licenseId }, select: { encryptedSigningSecret: true } });
+    const customerSession = await signedIn(db, 'CUSTOMER', ownLicense.customerId);
+    const portal = createCaller({ db, session: customerSession, meta }).portal;
+
+    const attempts: Record<string, () => Promise<unknown>> = {
+      'portal.license': () => portal.license({ licenseId: otherLicense.licenseId }),
+      'portal.validations': () => portal.validations({ licenseId: otherLicense.licenseId }),
+      'portal.deactivateMachine': () => portal.deactivateMachine({ licenseId: otherLicense.licenseId, machineId: otherMachine.id }),
+      'portal.rotateSecret': () => portal.rotateSecret({ licenseId: otherLicense.licenseId }),
+    };
+    const takingLicenseId = procedurePaths.filter((path) => path.startsWith('portal.') && inputShapes(path).some((shape) => 'licenseId' in shape));
+    expect(Object.keys(attempts).sort()).toEqual(takingLicenseId);
+
+    for (const [path, attempt] of Object.entries(attempts)) {
+      await expect(attempt(), path).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }
+    // The same procedures answer for the customer's own license: the refusal is about ownership.
+    await expect(portal.license({ licenseId: ownLicense.licenseId })).resolves.toMatchObject({ id: ownLicense.licenseId });
+    await expect(portal.validations({ licenseId: ownLicense.licenseId })).resolves.toMatchObject({ items: [] });
+
+    const listed = await portal.licenses({});
+    expect(listed.items.map((license) => license.id)).toEqual([ownLicense.licenseId]);
+    // Nothing of the other organisation changed or was recorded in the customer's name.
+    expect(await db.machine.findUniqueOrThrow({ where: { id: otherMachine.id }, select: { deactivatedAt: true } })).toEqual({ deactivatedAt: null });
+    expect(await db.license.findUniqueOrThrow({ where: { id: otherLicense.licenseId }, select: { encryptedSigningSecret: true } })).toEqual(otherBefore);
+    expect(await db.auditEvent.count({ where: { actorId: customerSession.user.id } })).toBe(0);
+  });
+
+  it("keeps a reseller to its own customers: listing, and issuing (another reseller's customer is NOT_FOUND)", async () => {
+    const db = await getDb();
+    const [resellerSession, otherResellerSession] = await Promise.all([signedIn(db, 'RESELLER'), signedIn(db, 'RESELLER')]);
+    const fixture = await createLicenseFixture(db);
+    const system = { type: 'system' as const };
+    const ownCustomer = await createCustomer(db, { name: unique('Own'), email: uniqueEmail('own'), resellerId: resellerSession.user.id }, system);
+    const otherCustomer = await createCustomer(db, { name: unique('Other'), email: uniqueEmail('other'), resellerId: otherResellerSession.user.id }, system);
+    const reseller = createCaller({ db, session: resellerSession, meta });
+
+    const customers = await reseller.customers.resellerList({});
+    expect(customers.items.map((customer) => customer.id)).toEqual([ownCustomer.id]);
+    await expect(reseller.licenses.issueAsReseller({ customerId: otherCustomer.id, planId: fixture.planId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const issued = await reseller.licenses.issueAsReseller({ customerId: ownCustomer.id, planId: fixture.planId });
+    expect(issued.licenseKey.slice(-4)).toBe(issued.keyLast4);
+    const licenses = await reseller.licenses.resellerList({});
+    expect(licenses.items.map((license) => license.id)).toEqual([issued.licenseId]);
+  });
 });

@@ -1,9 +1,13 @@
 import { createCallerFactory, createTRPCRouter } from '../trpc/init';
 import { accountRouter } from './account';
 import { authRouter } from './auth';
+import { catalogRouter } from './catalog';
+import { customersRouter } from './customers';
 import { dashboardRouter } from './dashboard';
+import { licensesRouter } from './licenses';
 import { meRouter } from './me';
 import { mfaRouter } from './mfa';
+import { portalRouter } from './portal';
 import { setupRouter } from './setup';
 import { usersRouter } from './users';
 
@@ -15,6 +19,10 @@ export const appRouter = createTRPCRouter({
   me: meRouter,
   mfa: mfaRouter,
   dashboard: dashboardRouter,
+  catalog: catalogRouter,
+  customers: customersRouter,
+  licenses: licensesRouter,
+  portal: portalRouter,
 });
 
 export type AppRouter = typeof appRouter;
