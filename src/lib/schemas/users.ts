@@ -8,7 +8,8 @@ export const ListUsersInput = z.object({
   search: z.string().trim().max(200).optional(),
   role: RoleName.optional(),
   status: z.enum(['active', 'disabled']).optional(),
-  cursor: z.string().max(64).optional(),
+  // Nullish: tRPC's infinite queries send null for the first page.
+  cursor: z.string().max(64).nullish(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 export type ListUsersInput = z.input<typeof ListUsersInput>;

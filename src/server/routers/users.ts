@@ -9,7 +9,7 @@ const actorOf = (user: { id: string; email: string }) => ({ type: 'user' as cons
 
 /** Admin management of users (MFA reset lives in the mfa router). */
 export const usersRouter = createTRPCRouter({
-  list: adminProcedure.input(ListUsersInput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+  list: adminProcedure.input(ListUsersInput).query(({ ctx, input }) => listUsers(ctx.db, { ...input, cursor: input.cursor ?? undefined })),
   get: adminProcedure.input(z.object({ userId: UserId })).query(({ ctx, input }) => getUserForAdmin(ctx.db, input.userId)),
   create: adminProcedure.input(CreateUserByAdminInput).mutation(({ ctx, input }) => createUser(ctx.db, input, actorOf(ctx.user), ctx.meta)),
   invite: adminProcedure.input(InviteUserInput).mutation(({ ctx, input }) => inviteUser(ctx.db, input, actorOf(ctx.user), ctx.meta)),
