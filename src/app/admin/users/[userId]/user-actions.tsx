@@ -28,7 +28,7 @@ type ManagedUser = {
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <section aria-label={title} className="space-y-2 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">
+    <section className="space-y-2 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0">
       <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
       {children}
     </section>
