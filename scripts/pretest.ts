@@ -3,7 +3,7 @@
  * database and the production build that the e2e specs run against.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createMigratedDatabase, TEST_DATABASE_URL } from '../tests/services';
 
 function step(title: string) {
@@ -53,3 +53,5 @@ try {
 
 step('Production build for the e2e specs');
 run(process.execPath, ['node_modules/next/dist/bin/next', 'build']);
+// Route types left by an earlier `next dev` disagree with the build's and would fail the typecheck.
+rmSync('.next/dev', { recursive: true, force: true });
