@@ -41,6 +41,23 @@ async function readBodyWithin(request: Request, limit: number): Promise<Uint8Arr
   return body;
 }
 
+const JSON_CONTENT_TYPE = /^application\/json\s*(;.*)?$/i;
+
+/**
+ * The JSON body of a request with a JSON content type and at most 16 KiB (refused before
+ * parsing when larger); undefined when any of that fails.
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  if (!JSON_CONTENT_TYPE.test(request.headers.get('content-type') ?? '')) return undefined;
+  const body = await readBodyWithin(request, securityPolicy().licenseApi.maxBodyBytes);
+  if (!body) return undefined;
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The POST handler of a signed license endpoint: a thin adapter around handleLicenseApiRequest. */
 export function licenseApiRoute(operation: LicenseOperation) {
   return async function POST(request: Request): Promise<Response> {

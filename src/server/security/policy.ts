@@ -17,6 +17,8 @@ export const RATE_LIMITS = {
   passwordResetPerEmail: { limit: 3, windowSeconds: 60 * 60 },
   // Seed 004 / issue 4: a reseller issues at most 20 licenses per hour.
   resellerLicenseIssue: { limit: 20, windowSeconds: 60 * 60 },
+  // Issue 6: a key's own hourly limit, when its owner sets one (the count here is replaced by it).
+  apiKeyOwnLimit: { limit: 1000, windowSeconds: 60 * 60 },
   // Issue 6: 10 API-key creations per hour per user.
   apiKeyCreatePerUser: { limit: 10, windowSeconds: 60 * 60 },
   // PROTOCOL.md section 7.
@@ -103,6 +105,15 @@ export function securityPolicy() {
       rateSpikeFloorPerHour: 120,
       // Each instance evaluates a license at most this often.
       evaluateEverySeconds: 60,
+    },
+    apiKeys: {
+      // Issue 6: at most 20 live keys per customer; usage is recorded without a write per request.
+      maxLiveKeysPerCustomer: 20,
+      lastUsedWriteEverySeconds: 60,
+      usageFlushEverySeconds: 10,
+      // A usage report may be at most 300 s in the future and 35 days old (PROTOCOL.md section 4).
+      usageMaxFutureSeconds: 300,
+      usageMaxAgeDays: 35,
     },
     passwordReset: {
       // Issue 4: 32-byte token, valid 30 minutes, single use; invitations last 3 days.
