@@ -249,3 +249,37 @@ test("resetting another user's MFA asks the admin for a fresh code first", async
   await expect(confirmReset).toBeHidden();
   await expect(page.getByText('MFA off')).toBeVisible();
 });
+
+test('an admin pages through many users and creates a customer user for a chosen organisation', async ({ page }) => {
+  const admin = await createStaffWithMfa('ADMIN', 'Pia');
+  const tag = uniqueTag();
+  // One more than a page (25), all found by the tag in their names.
+  const customers = await Promise.all(Array.from({ length: 26 }, () => createCustomerUser(`Paged${tag}`)));
+  await signInContext(page.context(), admin, { mfaVerifiedAt: new Date() });
+
+  await page.goto(`/admin/users?search=${tag}`);
+  const users = page.getByRole('table', { name: 'Users' });
+  await expect(users.getByRole('row')).toHaveCount(26);
+  await expect(page.getByText('Showing 25 users')).toBeVisible();
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(users.getByRole('row')).toHaveCount(27);
+  await expect(page.getByText('Showing 26 users (all)')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+
+  const organisation = customers[0]!.customerName;
+  const newEmail = `paged${tag}-new@example.test`;
+  await page.getByRole('button', { name: 'Create user' }).click();
+  const create = page.getByRole('dialog', { name: 'Create user' });
+  await create.getByLabel('Name').fill(`Paged${tag} Newcomer`);
+  await create.getByLabel('Email').fill(newEmail);
+  await create.getByRole('button', { name: 'Create user' }).click();
+  // A customer user needs its organisation, and a password.
+  await expect(alert(page, 'Choose the customer this user belongs to')).toBeVisible();
+  await create.getByLabel('Find a customer').fill(organisation);
+  await create.getByLabel('Customer', { exact: true }).selectOption({ label: organisation });
+  await create.getByRole('button', { name: 'Generate strong password' }).click();
+  await expect(create.getByText(/Strength: (good|strong)/)).toBeVisible();
+  await create.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByText(`Created ${newEmail}.`)).toBeVisible();
+  await expect(users.getByRole('row').filter({ hasText: newEmail })).toContainText(organisation);
+});
