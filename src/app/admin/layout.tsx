@@ -4,6 +4,9 @@ import { requirePageSession } from '@/server/http/page-guards';
 
 const ADMIN_NAV = [
   { href: '/admin', label: 'Dashboard', exact: true },
+  { href: '/admin/products', label: 'Products' },
+  { href: '/admin/customers', label: 'Customers' },
+  { href: '/admin/licenses', label: 'Licenses' },
   { href: '/admin/users', label: 'Users' },
 ];
 

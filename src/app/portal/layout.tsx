@@ -2,7 +2,10 @@ import type { ReactNode } from 'react';
 import { AppShell } from '@/components/app-shell';
 import { requirePageSession } from '@/server/http/page-guards';
 
-const PORTAL_NAV = [{ href: '/portal', label: 'Overview', exact: true }];
+const PORTAL_NAV = [
+  { href: '/portal', label: 'Overview', exact: true },
+  { href: '/portal/licenses', label: 'Licenses' },
+];
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const session = await requirePageSession(['CUSTOMER'], '/portal');
