@@ -30,3 +30,23 @@ export const RotateApiKeyInput = z.object({ apiKeyId: z.string().min(1).max(64),
 export type RotateApiKeyInput = z.infer<typeof RotateApiKeyInput>;
 
 export const ApiKeyIdInput = z.object({ apiKeyId: z.string().min(1).max(64) });
+
+const Cursor = z.uuid({ message: 'Must be an id' });
+const PageSize = z.int().min(1).max(100).default(25);
+
+/** Tanstack infinite queries send a null cursor when they refetch the first page. */
+export const ListApiKeysInput = z.object({ cursor: Cursor.nullish(), limit: PageSize });
+export type ListApiKeysInput = z.input<typeof ListApiKeysInput>;
+
+/** The admin's view of every customer's keys, optionally one customer's. */
+export const ListCustomerApiKeysInput = ListApiKeysInput.extend({ customerId: z.uuid({ message: 'Must be an id' }).optional() });
+export type ListCustomerApiKeysInput = z.input<typeof ListCustomerApiKeysInput>;
+
+/** Admin keys always carry exactly the admin scope, so the form does not offer scopes. */
+export const CreateAdminApiKeyInput = CreateApiKeyInput.omit({ scopes: true });
+export type CreateAdminApiKeyInput = z.input<typeof CreateAdminApiKeyInput>;
+
+export const EmergencyRevokeApiKeyInput = ApiKeyIdInput.extend({
+  reason: z.string().trim().min(1, 'Give a reason').max(500, 'Use at most 500 characters'),
+});
+export type EmergencyRevokeApiKeyInput = z.infer<typeof EmergencyRevokeApiKeyInput>;

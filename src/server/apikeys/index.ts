@@ -100,11 +100,13 @@ const liveKeyWhere = (scope: { customerId?: string | null }, now: Date): Prisma.
   AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, { OR: [{ graceEndsAt: null }, { graceEndsAt: { gt: now } }] }],
 });
 
-export type ApiKeyScopeFilter = { customerId: string } | { admin: true } | { all: true };
+/** One customer's keys, the admin keys, every customer's keys (no admin key), or all keys. */
+export type ApiKeyScopeFilter = { customerId: string } | { admin: true } | { customers: true } | { all: true };
 
 function ownerWhere(scope: ApiKeyScopeFilter): Prisma.ApiKeyWhereInput {
   if ('customerId' in scope) return { customerId: scope.customerId };
   if ('admin' in scope) return { customerId: null };
+  if ('customers' in scope) return { customerId: { not: null } };
   return {};
 }
 

@@ -5,11 +5,18 @@ import { createLicenseFixture } from '../../../tests/licensing-fixtures';
 import { createSession, createUser, getLiveSession, type LiveSession } from '../auth';
 import { getDb, type Db } from '../db';
 import { createCustomer } from '../licensing';
-import type { TRPCContext } from '../trpc/context';
+import { CUSTOMER_API_KEY_SCOPES, type ApiKeyScope } from '@/lib/schemas/apikeys';
+import { createApiKey, revokeApiKey } from '../apikeys';
+import { createTRPCContext, type TRPCContext } from '../trpc/context';
+import type { ProcedureMeta } from '../trpc/init';
 import { appRouter, createCaller } from './root';
 
-type Caller = 'anonymous' | 'customer' | 'reseller' | 'admin';
-const EVERYONE: Caller[] = ['anonymous', 'customer', 'reseller', 'admin'];
+/**
+ * Sessions of each role, and scripts with API keys: a customer key carrying every customer scope
+ * and an admin key. Public procedures ignore credentials, so a key caller reaches them as anyone.
+ */
+type Caller = 'anonymous' | 'customer' | 'reseller' | 'admin' | 'customerKey' | 'adminKey';
+const EVERYONE: Caller[] = ['anonymous', 'customer', 'reseller', 'admin', 'customerKey', 'adminKey'];
 const SIGNED_IN: Caller[] = ['customer', 'reseller', 'admin'];
 
 /**
@@ -71,11 +78,24 @@ const ACCESS: Record<string, Caller[]> = {
   'licenses.clearFlag': ['admin'],
   'licenses.issueAsReseller': ['reseller', 'admin'],
   'licenses.resellerList': ['reseller', 'admin'],
-  'portal.licenses': ['customer'],
+  'portal.licenses': ['customer', 'customerKey'],
   'portal.license': ['customer'],
   'portal.validations': ['customer'],
   'portal.deactivateMachine': ['customer'],
   'portal.rotateSecret': ['customer'],
+  'apiKeys.list': ['customer'],
+  'apiKeys.create': ['customer'],
+  'apiKeys.rotate': ['customer'],
+  'apiKeys.revoke': ['customer'],
+  'apiKeys.requestsPerDay': ['customer'],
+  'apiKeys.listAdminKeys': ['admin'],
+  'apiKeys.createAdminKey': ['admin'],
+  'apiKeys.rotateAdminKey': ['admin'],
+  'apiKeys.revokeAdminKey': ['admin'],
+  'apiKeys.listAllKeys': ['admin', 'adminKey'],
+  'apiKeys.emergencyRevoke': ['admin'],
+  'usage.byDay': ['customer', 'customerKey'],
+  'usage.allCustomersByDay': ['admin', 'adminKey'],
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
@@ -97,6 +117,19 @@ async function signedIn(db: Db, role: 'ADMIN' | 'RESELLER' | 'CUSTOMER', custome
   return live;
 }
 
+/** The context of a request carrying `Authorization: Bearer <key>`, as the tRPC route builds it. */
+const keyContext = (key: string) => createTRPCContext({ headers: new Headers({ authorization: `Bearer ${key}` }) });
+
+async function customerKey(db: Db, customerId: string, scopes: ApiKeyScope[]): Promise<string> {
+  const { key } = await createApiKey(db, { name: 'script', scopes, expiresInDays: '30', owner: { customerId }, createdById: null }, { type: 'system' });
+  return key;
+}
+
+async function adminKey(db: Db): Promise<string> {
+  const { key } = await createApiKey(db, { name: 'admin script', scopes: ['admin'], expiresInDays: '30', owner: { admin: true }, createdById: null }, { type: 'system' });
+  return key;
+}
+
 function call(ctx: TRPCContext, path: string): Promise<unknown> {
   const procedure = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
   return (procedure as (input?: unknown) => Promise<unknown>)(undefined);
@@ -112,6 +145,9 @@ describeWithDatabase('authorization of every tRPC procedure', () => {
     contexts.customer = { db, session: await signedIn(db, 'CUSTOMER'), meta };
     contexts.reseller = { db, session: await signedIn(db, 'RESELLER'), meta };
     contexts.admin = { db, session: await signedIn(db, 'ADMIN'), meta };
+    const customer = await db.customer.create({ data: { name: unique('Scripted'), email: uniqueEmail('scripts') } });
+    contexts.customerKey = await keyContext(await customerKey(db, customer.id, [...CUSTOMER_API_KEY_SCOPES]));
+    contexts.adminKey = await keyContext(await adminKey(db));
   });
 
   it('lists every procedure of the root router, and only those', () => {
@@ -135,9 +171,20 @@ describeWithDatabase('authorization of every tRPC procedure', () => {
       });
     }
   }
+
+  it('admits keys exactly where a procedure names the scope they need', () => {
+    // Public procedures admit anyone; every other procedure a key reaches must declare the key's scope.
+    const keyCallable = procedurePaths.filter((path) => !ACCESS[path]!.includes('anonymous') && ACCESS[path]!.some((caller) => caller.endsWith('Key')));
+    const declaringScope = procedurePaths.filter((path) => procedureMeta(path)?.apiKeyScope);
+    expect(keyCallable).toEqual(declaringScope);
+  });
 });
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest', requestId: 'scope' };
+
+function procedureMeta(path: string): ProcedureMeta | undefined {
+  return (appRouter._def.procedures[path as keyof typeof appRouter._def.procedures] as unknown as { _def: { meta?: ProcedureMeta } })._def.meta;
+}
 
 /** The zod object schemas a procedure parses its input with. */
 function inputShapes(path: string): Record<string, unknown>[] {
@@ -194,5 +241,63 @@ describeWithDatabase('customers reach only their own organisation', () => {
     expect(issued.licenseKey.slice(-4)).toBe(issued.keyLast4);
     const licenses = await reseller.licenses.resellerList({});
     expect(licenses.items.map((license) => license.id)).toEqual([issued.licenseId]);
+  });
+});
+
+describeWithDatabase('API keys through tRPC', () => {
+  it("reads with licenses:read only its own organisation's licenses, and is refused session-only and admin procedures", async () => {
+    const db = await getDb();
+    const [ownLicense, otherLicense] = await Promise.all([createLicenseFixture(db), createLicenseFixture(db)]);
+    const script = createCaller(await keyContext(await customerKey(db, ownLicense.customerId, ['licenses:read'])));
+
+    const listed = await script.portal.licenses({});
+    expect(listed.items.map((license) => license.id)).toEqual([ownLicense.licenseId]);
+    expect(listed.items.map((license) => license.id)).not.toContain(otherLicense.licenseId);
+    // A customerId filter cannot widen the key's reach: the list has no such input.
+    await expect(script.portal.licenses({ customerId: otherLicense.customerId } as never)).resolves.toMatchObject({ items: [{ id: ownLicense.licenseId }] });
+
+    await expect(script.account.sessions()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.portal.license({ licenseId: ownLicense.licenseId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.apiKeys.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.licenses.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.usage.allCustomersByDay({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('refuses a key without the scope a procedure names', async () => {
+    const db = await getDb();
+    const fixture = await createLicenseFixture(db);
+    const script = createCaller(await keyContext(await customerKey(db, fixture.customerId, ['usage:write'])));
+    await expect(script.portal.licenses({})).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'This key lacks the licenses:read scope.' });
+    await expect(script.usage.byDay()).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'This key lacks the billing:read scope.' });
+  });
+
+  it('lets an admin key call the admin procedures open to scripts, and no other', async () => {
+    const db = await getDb();
+    const fixture = await createLicenseFixture(db);
+    await customerKey(db, fixture.customerId, ['usage:write']);
+    const script = createCaller(await keyContext(await adminKey(db)));
+
+    const keys = await script.apiKeys.listAllKeys({ customerId: fixture.customerId });
+    expect(keys.items).toHaveLength(1);
+    expect(keys.items[0]).toMatchObject({ customer: { id: fixture.customerId }, scopes: ['usage:write'] });
+    expect(JSON.stringify(keys)).not.toContain('secretHash');
+    await expect(script.usage.allCustomersByDay({ customerId: fixture.customerId })).resolves.toMatchObject({ days: 30, rows: [] });
+
+    await expect(script.licenses.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.users.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.apiKeys.createAdminKey({ name: 'another', expiresInDays: '30' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.apiKeys.emergencyRevoke({ apiKeyId: keys.items[0]!.id, reason: 'script' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.portal.licenses({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(script.usage.byDay()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('answers UNAUTHORIZED for a revoked or unknown key, even where keys are accepted', async () => {
+    const db = await getDb();
+    const fixture = await createLicenseFixture(db);
+    const key = await customerKey(db, fixture.customerId, ['licenses:read']);
+    const apiKey = await db.apiKey.findUniqueOrThrow({ where: { publicId: key.split('_')[1]! } });
+    await revokeApiKey(db, { apiKeyId: apiKey.id, scope: { customerId: fixture.customerId } }, { type: 'system' });
+    await expect(createCaller(await keyContext(key)).portal.licenses({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(createCaller(await keyContext(`lk_${'A'.repeat(12)}_${'b'.repeat(43)}`)).portal.licenses({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

@@ -1,6 +1,6 @@
 import { DeactivateMachineInput, LicenseIdInput, LicenseValidationsInput, ListLicensesInput } from '@/lib/schemas/licensing';
 import { deactivateLicenseMachine, getLicenseDetail, listLicenses, listLicenseValidations, rotateLicenseSigningSecret } from '../licensing/license-admin';
-import { createTRPCRouter, customerProcedure } from '../trpc/init';
+import { createTRPCRouter, customerApiProcedure, customerProcedure } from '../trpc/init';
 import { actorOf } from './actor';
 
 /**
@@ -8,7 +8,9 @@ import { actorOf } from './actor';
  * license is NOT_FOUND, exactly like one that does not exist.
  */
 export const portalRouter = createTRPCRouter({
-  licenses: customerProcedure
+  /** Also for scripts, with a customer key carrying licenses:read. */
+  licenses: customerApiProcedure
+    .meta({ apiKeyScope: 'licenses:read' })
     .input(ListLicensesInput.omit({ customerId: true }))
     .query(({ ctx, input }) => listLicenses(ctx.db, input, { customerId: ctx.customerId })),
   license: customerProcedure.input(LicenseIdInput).query(async ({ ctx, input }) => {

@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from '../trpc/init';
 import { accountRouter } from './account';
+import { apiKeysRouter } from './api-keys';
 import { authRouter } from './auth';
 import { catalogRouter } from './catalog';
 import { customersRouter } from './customers';
@@ -9,6 +10,7 @@ import { meRouter } from './me';
 import { mfaRouter } from './mfa';
 import { portalRouter } from './portal';
 import { setupRouter } from './setup';
+import { usageRouter } from './usage';
 import { usersRouter } from './users';
 
 export const appRouter = createTRPCRouter({
@@ -23,6 +25,8 @@ export const appRouter = createTRPCRouter({
   customers: customersRouter,
   licenses: licensesRouter,
   portal: portalRouter,
+  apiKeys: apiKeysRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;
