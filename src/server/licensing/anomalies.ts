@@ -13,39 +13,61 @@ export type AnomalyFinding = { rule: 'license_many_ips' | 'license_failure_ratio
 
 const HOUR = 60 * 60 * 1000;
 
-export async function detectLicenseAnomalies(db: Db, licenseId: string, now = new Date()): Promise<AnomalyFinding[]> {
+/**
+ * The findings for every license used since `since`, in three aggregate queries over the
+ * validation log (not a query per license per request).
+ */
+export async function detectAnomalies(db: Db, since: Date, now = new Date()): Promise<Map<string, AnomalyFinding[]>> {
   const policy = securityPolicy().anomalies;
-  const [ips, lastHour, previousWeek] = await Promise.all([
-    db.licenseValidation.findMany({
-      where: { licenseId, createdAt: { gte: new Date(now.getTime() - 24 * HOUR) } },
-      distinct: ['ip'],
-      select: { ip: true },
-      take: policy.maxDistinctIpsPer24h + 1,
-    }),
-    db.licenseValidation.groupBy({ by: ['success'], where: { licenseId, createdAt: { gte: new Date(now.getTime() - HOUR) } }, _count: { _all: true } }),
-    db.licenseValidation.count({ where: { licenseId, createdAt: { gte: new Date(now.getTime() - 7 * 24 * HOUR), lt: new Date(now.getTime() - HOUR) } } }),
+  const dayAgo = new Date(now.getTime() - 24 * HOUR);
+  const hourAgo = new Date(now.getTime() - HOUR);
+  const weekAgo = new Date(now.getTime() - 7 * 24 * HOUR);
+  const [manyIps, lastHour] = await Promise.all([
+    db.$queryRaw<{ licenseId: string; ips: number }[]>`
+      SELECT "licenseId", COUNT(DISTINCT "ip")::int AS "ips" FROM "LicenseValidation"
+      WHERE "createdAt" >= ${dayAgo} AND "licenseId" IN (
+        SELECT DISTINCT "licenseId" FROM "LicenseValidation" WHERE "createdAt" >= ${since} AND "licenseId" IS NOT NULL)
+      GROUP BY "licenseId" HAVING COUNT(DISTINCT "ip") > ${policy.maxDistinctIpsPer24h}`,
+    db.$queryRaw<{ licenseId: string; total: number; failed: number }[]>`
+      SELECT "licenseId", COUNT(*)::int AS "total", (COUNT(*) FILTER (WHERE NOT "success"))::int AS "failed" FROM "LicenseValidation"
+      WHERE "createdAt" >= ${hourAgo} AND "licenseId" IN (
+        SELECT DISTINCT "licenseId" FROM "LicenseValidation" WHERE "createdAt" >= ${since} AND "licenseId" IS NOT NULL)
+      GROUP BY "licenseId"`,
   ]);
-  const findings: AnomalyFinding[] = [];
-  if (ips.length > policy.maxDistinctIpsPer24h) {
-    findings.push({ rule: 'license_many_ips', reason: `Validated from more than ${policy.maxDistinctIpsPer24h} IP addresses in 24 hours.`, detail: { distinctIps: ips.length } });
+  const findings = new Map<string, AnomalyFinding[]>();
+  const add = (licenseId: string, finding: AnomalyFinding) => findings.set(licenseId, [...(findings.get(licenseId) ?? []), finding]);
+
+  for (const row of manyIps) {
+    add(row.licenseId, { rule: 'license_many_ips', reason: `Validated from ${row.ips} IP addresses in 24 hours (more than ${policy.maxDistinctIpsPer24h}).`, detail: { distinctIps: row.ips } });
   }
-  const failed = lastHour.find((group) => !group.success)?._count._all ?? 0;
-  const total = lastHour.reduce((sum, group) => sum + group._count._all, 0);
-  if (total >= policy.minAttemptsForFailureRatio && failed / total > policy.maxFailureRatio) {
-    findings.push({
-      rule: 'license_failure_ratio',
-      reason: `${Math.round((failed / total) * 100)}% of ${total} attempts failed in the last hour.`,
-      detail: { failed, total },
-    });
+  for (const row of lastHour) {
+    if (row.total >= policy.minAttemptsForFailureRatio && row.failed / row.total > policy.maxFailureRatio) {
+      add(row.licenseId, {
+        rule: 'license_failure_ratio',
+        reason: `${Math.round((row.failed / row.total) * 100)}% of ${row.total} attempts failed in the last hour.`,
+        detail: { failed: row.failed, total: row.total },
+      });
+    }
   }
-  const averageHour = previousWeek / (7 * 24 - 1);
-  const threshold = Math.max(policy.rateSpikeFloorPerHour, averageHour * policy.rateSpikeMultiplier);
-  if (total > threshold) {
-    findings.push({
-      rule: 'license_rate_spike',
-      reason: `${total} attempts in the last hour, against ${averageHour.toFixed(1)} an hour over the previous week.`,
-      detail: { lastHour: total, averagePerHour: Math.round(averageHour * 10) / 10 },
+  // The rate spike compares a busy license with its own previous week; only busy ones are read.
+  const busy = lastHour.filter((row) => row.total > policy.rateSpikeFloorPerHour);
+  if (busy.length > 0) {
+    const weekly = await db.licenseValidation.groupBy({
+      by: ['licenseId'],
+      where: { licenseId: { in: busy.map((row) => row.licenseId) }, createdAt: { gte: weekAgo, lt: hourAgo } },
+      _count: { _all: true },
     });
+    const weeklyCount = new Map(weekly.map((row) => [row.licenseId, row._count._all]));
+    for (const row of busy) {
+      const averageHour = (weeklyCount.get(row.licenseId) ?? 0) / (7 * 24 - 1);
+      if (row.total > averageHour * policy.rateSpikeMultiplier) {
+        add(row.licenseId, {
+          rule: 'license_rate_spike',
+          reason: `${row.total} attempts in the last hour, against ${averageHour.toFixed(1)} an hour over the previous week.`,
+          detail: { lastHour: row.total, averagePerHour: Math.round(averageHour * 10) / 10 },
+        });
+      }
+    }
   }
   return findings;
 }
@@ -78,20 +100,40 @@ export async function flagLicenseForAnomalies(db: Db, license: Pick<LicensePolic
   return flagged;
 }
 
-const lastEvaluated = new Map<string, number>();
+/** Detects and flags every license used since the last sweep; returns the licenses flagged. */
+export async function sweepLicenseAnomalies(db: Db, since: Date, now = new Date()): Promise<string[]> {
+  const findings = await detectAnomalies(db, since, now);
+  if (findings.size === 0) return [];
+  const licenses = await db.license.findMany({
+    where: { id: { in: [...findings.keys()] }, suspicious: false },
+    select: { id: true, customerId: true, plan: { select: { autoSuspendOnAnomaly: true } } },
+  });
+  const flagged: string[] = [];
+  for (const license of licenses) {
+    const made = await flagLicenseForAnomalies(db, { id: license.id, customerId: license.customerId, autoSuspendOnAnomaly: license.plan.autoSuspendOnAnomaly }, findings.get(license.id)!, now);
+    if (made) flagged.push(license.id);
+  }
+  return flagged;
+}
+
+let sweeping: NodeJS.Timeout | null = null;
 
 /**
- * Called after each attempt on a license: evaluates it in the background, at most once a minute
- * per license and instance, so the API's latency never includes the detection queries.
+ * Starts this instance's periodic sweep (once), on the first use of the license API: the API's
+ * latency never includes the detection queries. Several instances may sweep; flagging is
+ * idempotent (a flagged license is skipped).
  */
-export function noteLicenseAttempt(db: Db, license: LicensePolicy, now = new Date()): void {
-  if (license.suspicious) return;
-  const everyMs = securityPolicy().anomalies.evaluateEverySeconds * 1000;
-  const last = lastEvaluated.get(license.id) ?? 0;
-  if (now.getTime() - last < everyMs) return;
-  lastEvaluated.set(license.id, now.getTime());
-  if (lastEvaluated.size > 50_000) lastEvaluated.clear();
-  void detectLicenseAnomalies(db, license.id, now)
-    .then((findings) => flagLicenseForAnomalies(db, license, findings, now))
-    .catch((error: unknown) => console.error('Anomaly detection failed:', error instanceof Error ? error.message : error));
+export function scheduleAnomalySweeps(db: Db): void {
+  if (sweeping) return;
+  const everyMs = securityPolicy().anomalies.sweepEverySeconds * 1000;
+  let since = new Date(Date.now() - everyMs);
+  sweeping = setInterval(() => {
+    const now = new Date();
+    void sweepLicenseAnomalies(db, since, now)
+      .then(() => {
+        since = now;
+      })
+      .catch((error: unknown) => console.error('Anomaly sweep failed:', error instanceof Error ? error.message : error));
+  }, everyMs);
+  sweeping.unref();
 }

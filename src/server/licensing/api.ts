@@ -6,7 +6,7 @@ import type { RateLimitName } from '../security/policy';
 import { securityPolicy } from '../security/policy';
 import { consumeRateLimit, consumeRateLimits, rateLimitHeaders, type RateLimitResult } from '../security/rate-limit';
 import { recordLicenseAttempt, settleLicenseAttempt, unattributedAttemptLog, type Attempt } from './attempt-log';
-import { noteLicenseAttempt } from './anomalies';
+import { scheduleAnomalySweeps } from './anomalies';
 import { hasValidCheckValue, normaliseLicenseKey } from './keys';
 import { findLicensePolicy, type LicensePolicy } from './license-cache';
 import { activateMachine, activeMachinesOf, deactivateMachine, usageThisMonth } from './machines';
@@ -207,9 +207,8 @@ export async function handleLicenseApiRequest(db: Db, operation: LicenseOperatio
   if (!timestampOk) return refuseBeforeNonce('STALE_TIMESTAMP');
 
   const context: PipelineContext = { db, license, body, headers, now, perLicense: perLicense ?? null, attemptBase, respond, fail };
-  const outcome = await (operation === 'validate' ? validate(context) : operation === 'activate' ? activate(context) : deactivate(context));
-  noteLicenseAttempt(db, license, now);
-  return outcome;
+  scheduleAnomalySweeps(db);
+  return operation === 'validate' ? validate(context) : operation === 'activate' ? activate(context) : deactivate(context);
 }
 
 type PipelineContext = {
@@ -248,7 +247,7 @@ function rateLimited(context: PipelineContext, limit: RateLimitResult): LicenseA
 async function validate(context: PipelineContext): Promise<LicenseApiResponse> {
   const { db, license, body, now } = context;
   const state = licenseStateRefusal(license, now);
-  let active = await activeMachinesOf(db, license.id);
+  let active = license.activeMachines;
   let machine = active.find((candidate) => candidate.fingerprint === body.fingerprint) ?? null;
   let pendingAttempt: bigint | null = null;
 

@@ -20,6 +20,7 @@ export type LicensePolicy = {
   autoActivate: boolean;
   autoSuspendOnAnomaly: boolean;
   signingSecret: string;
+  activeMachines: { id: string; fingerprint: string; activatedAt: Date }[];
 };
 
 type Entry = { value: LicensePolicy | null; expiresAt: number };
@@ -32,8 +33,8 @@ function quotasOf(value: unknown): Record<string, number> {
 }
 
 /**
- * The license with a normalised key, from a short-lived per-instance cache (the hot path of
- * validate reads no row for it). Changes invalidate it through invalidateLicensePolicy.
+ * The license with a normalised key and its active machines, from a per-instance cache (the hot
+ * path of validate reads no row for them). Changes invalidate it through invalidateLicensePolicy.
  */
 export async function findLicensePolicy(db: DbOrTx, key: string, now = Date.now()): Promise<LicensePolicy | null> {
   subscribeToInvalidations();
@@ -52,6 +53,7 @@ export async function findLicensePolicy(db: DbOrTx, key: string, now = Date.now(
       suspicious: true,
       encryptedSigningSecret: true,
       plan: { select: { blockFlagged: true, autoActivate: true, autoSuspendOnAnomaly: true } },
+      machines: { where: { deactivatedAt: null }, select: { id: true, fingerprint: true, activatedAt: true }, orderBy: { activatedAt: 'asc' } },
     },
   });
   const value: LicensePolicy | null = row
@@ -68,6 +70,7 @@ export async function findLicensePolicy(db: DbOrTx, key: string, now = Date.now(
         autoActivate: row.plan.autoActivate,
         autoSuspendOnAnomaly: row.plan.autoSuspendOnAnomaly,
         signingSecret: decryptSecret(row.encryptedSigningSecret),
+        activeMachines: row.machines,
       }
     : null;
   byKey.set(key, { value, expiresAt: now + securityPolicy().licenseApi.licenseCacheTtlMs });
@@ -100,7 +103,7 @@ function subscribeToInvalidations() {
   subscriber.subscribe(channel()).catch(() => {});
 }
 
-/** Call after any change to a license, its plan or its signing secret (null: every license). */
+/** Call after any change to a license, its plan, its signing secret or its machines (null: every license). */
 export function invalidateLicensePolicy(licenseId: string | null): void {
   forgetLocally(licenseId);
   getRedis()?.publish(channel(), licenseId ?? '*').catch(() => {});

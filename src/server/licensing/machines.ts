@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../db';
+import { invalidateLicensePolicy } from './license-cache';
 
 export type ActiveMachine = { id: string; fingerprint: string; activatedAt: Date };
 
@@ -22,7 +23,7 @@ export async function activateMachine(
   db: Db,
   input: { licenseId: string; maxMachines: number | null; fingerprint: string; hostname?: string | null; platform?: string | null; now: Date },
 ): Promise<ActivationOutcome> {
-  return db.$transaction(async (tx) => {
+  const outcome = await db.$transaction(async (tx): Promise<ActivationOutcome> => {
     await tx.$queryRaw`SELECT 1 FROM "License" WHERE "id" = ${input.licenseId} FOR UPDATE`;
     const active = await activeMachinesOf(tx, input.licenseId);
     const existing = active.find((machine) => machine.fingerprint === input.fingerprint);
@@ -37,6 +38,8 @@ export async function activateMachine(
     });
     return { outcome: 'activated', machine, activeMachines: active.length + 1 };
   });
+  if (outcome.outcome === 'activated') invalidateLicensePolicy(input.licenseId);
+  return outcome;
 }
 
 /** Frees the seat of an active machine; null when that fingerprint is not active on the license. */
@@ -47,7 +50,9 @@ export async function deactivateMachine(db: DbOrTx, input: { licenseId: string; 
   });
   if (!machine) return null;
   const { count } = await db.machine.updateMany({ where: { id: machine.id, deactivatedAt: null }, data: { deactivatedAt: input.now } });
-  return count === 1 ? { ...machine, deactivatedAt: input.now } : null;
+  if (count !== 1) return null;
+  invalidateLicensePolicy(input.licenseId);
+  return { ...machine, deactivatedAt: input.now };
 }
 
 /** Units of a metric reported for the license in the calendar month (UTC) of `now`. */

@@ -84,9 +84,10 @@ export function securityPolicy() {
       maxBodyBytes: 16 * 1024,
       offlineGraceSeconds: 7 * 24 * 60 * 60,
       recheckIntervalSeconds: 24 * 60 * 60,
-      // License policy and signing secret are cached this long per instance; changes on this
-      // instance (and, with Redis, on every instance) invalidate at once.
-      licenseCacheTtlMs: 2000,
+      // License policy, signing secret and active machines are cached this long per instance.
+      // Every change made through Licensor invalidates at once, on every instance through Redis;
+      // the time bounds staleness only while Redis is unreachable.
+      licenseCacheTtlMs: 30_000,
       // Active IP blocks are re-read this often per instance.
       ipBlockRefreshMs: 5000,
       // Attempts that have no license (unknown keys, malformed or blocked requests) are written in batches.
@@ -103,8 +104,8 @@ export function securityPolicy() {
       // over the previous week, and at least the floor (so a quiet license is not flagged for 3 calls).
       rateSpikeMultiplier: 10,
       rateSpikeFloorPerHour: 120,
-      // Each instance evaluates a license at most this often.
-      evaluateEverySeconds: 60,
+      // Each instance sweeps the licenses used since its last sweep this often.
+      sweepEverySeconds: 60,
     },
     apiKeys: {
       // Issue 6: at most 20 live keys per customer; usage is recorded without a write per request.
@@ -114,6 +115,30 @@ export function securityPolicy() {
       // A usage report may be at most 300 s in the future and 35 days old (PROTOCOL.md section 4).
       usageMaxFutureSeconds: 300,
       usageMaxAgeDays: 35,
+    },
+    billing: {
+      // Days a subscription license outlives its paid period, and a failed payment waits before OVERDUE (configurable).
+      graceDays: env.BILLING_GRACE_DAYS,
+      // Stripe's own default signature tolerance (issue 7: 300 s); older or future-dated signatures are refused.
+      webhookToleranceSeconds: 300,
+      // Stripe events are small JSON documents; anything larger is refused before it is parsed.
+      webhookMaxBodyBytes: 1024 * 1024,
+      // Seed 004: a payment risk score from 0 to 1 per customer; at or above the threshold a security alert is raised.
+      paymentRisk: {
+        alertThreshold: 0.7,
+        // Each refund and dispute within the lookback adds its weight (a dispute is the stronger signal).
+        lookbackDays: 90,
+        refundWeight: 0.25,
+        disputeWeight: 0.5,
+        // Seed 004 "unusual payment creation patterns": Checkout sessions beyond this many an hour are a burst.
+        checkoutBurstPerHour: 3,
+        checkoutBurstWeight: 0.15,
+      },
+      // How often each instance moves licenses past their grace to OVERDUE and pushes usage to Stripe meters.
+      scheduleEverySeconds: 5 * 60,
+      // Usage records pushed to Stripe per batch, and requests in flight at once.
+      meterPushBatchSize: 100,
+      meterPushConcurrency: 5,
     },
     passwordReset: {
       // Issue 4: 32-byte token, valid 30 minutes, single use; invitations last 3 days.
