@@ -11,6 +11,8 @@ const nextConfig = {
     'ioredis',
     'pino',
   ],
+  // A separate build directory lets parallel builds (several checkouts' worth of work on one machine) coexist.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
