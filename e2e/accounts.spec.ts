@@ -128,6 +128,9 @@ test('a forgotten password is reset through the emailed link, which works only o
   await submitSignIn(page, customer.email, NEW_PASSWORD);
   await expect(page).toHaveURL(/\/portal$/);
 
+  // The outbox page exists only in development; this is the production server.
+  expect((await page.request.get('/dev/outbox')).status()).toBe(404);
+
   // The link is spent.
   await page.goto(link);
   await setNewPassword(page, OTHER_NEW_PASSWORD);
@@ -199,6 +202,8 @@ test('an admin finds, invites, re-roles and disables users, but not itself', asy
   await changeRole.getByRole('button', { name: 'Change role' }).click();
   await expect(page.getByText(`${rhea.name} is now reseller.`)).toBeVisible();
   await expect(page.getByRole('region', { name: 'Details' })).toContainText('reseller');
+  await page.getByRole('link', { name: '← Users' }).click();
+  await expect(users.getByRole('row').filter({ hasText: rhea.email })).toContainText('Reseller');
 
   // Disable, confirmed by typing the email: every session ends and sign-in is refused.
   await page.goto(`/admin/users/${vera.id}`);

@@ -1,7 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
@@ -37,6 +37,17 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 function Explanation({ children }: { children: ReactNode }) {
   return <p className="text-sm text-slate-600">{children}</p>;
+}
+
+/** After a change: this page reloads its server data, and the users list refetches when shown again. */
+function useShowChange() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  return () => {
+    router.refresh();
+    void queryClient.invalidateQueries(trpc.users.list.pathFilter());
+  };
 }
 
 /** What an admin may do to another user; each change is confirmed, and none applies to oneself. */
@@ -83,7 +94,7 @@ export function UserActions({ user, liveSessions, isSelf }: { user: ManagedUser;
 
 function ChangeRoleForm({ user }: { user: ManagedUser }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const showChange = useShowChange();
   const [confirming, setConfirming] = useState<ChangeRoleInput | null>(null);
   const form = useForm<ChangeRoleInput>({
     resolver: zodResolver(ChangeRoleInput),
@@ -117,7 +128,7 @@ function ChangeRoleForm({ user }: { user: ManagedUser }) {
           if (!confirming) return;
           await changeRole.mutateAsync({ ...confirming, customerId: confirming.role === 'CUSTOMER' ? confirming.customerId : null });
           toast.success(`${user.name} is now ${ROLE_LABELS[confirming.role].toLowerCase()}.`);
-          router.refresh();
+          showChange();
         }}
       />
     </FormProvider>
@@ -126,7 +137,7 @@ function ChangeRoleForm({ user }: { user: ManagedUser }) {
 
 function DisableOrEnable({ user }: { user: ManagedUser }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const showChange = useShowChange();
   const setDisabled = useMutation(trpc.users.setDisabled.mutationOptions());
 
   if (user.disabled) {
@@ -142,7 +153,7 @@ function DisableOrEnable({ user }: { user: ManagedUser }) {
           onConfirm={async () => {
             await setDisabled.mutateAsync({ userId: user.id, disabled: false });
             toast.success(`${user.name} can sign in again.`);
-            router.refresh();
+            showChange();
           }}
         />
       </>
@@ -160,7 +171,7 @@ function DisableOrEnable({ user }: { user: ManagedUser }) {
         onConfirm={async () => {
           await setDisabled.mutateAsync({ userId: user.id, disabled: true });
           toast.success(`${user.name} is disabled and signed out everywhere.`);
-          router.refresh();
+          showChange();
         }}
       />
     </>
@@ -169,7 +180,7 @@ function DisableOrEnable({ user }: { user: ManagedUser }) {
 
 function ResetMfa({ user }: { user: ManagedUser }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const showChange = useShowChange();
   const resetMfa = useMutation(trpc.mfa.resetForUser.mutationOptions());
   const { runWithStepUp, dialog } = useStepUp();
   return (
@@ -187,7 +198,7 @@ function ResetMfa({ user }: { user: ManagedUser }) {
         onConfirm={async () => {
           await runWithStepUp(() => resetMfa.mutateAsync({ userId: user.id }));
           toast.success(`Two-factor authentication of ${user.name} was reset.`);
-          router.refresh();
+          showChange();
         }}
       />
       {dialog}
@@ -197,7 +208,7 @@ function ResetMfa({ user }: { user: ManagedUser }) {
 
 function RevokeSessions({ user, liveSessions }: { user: ManagedUser; liveSessions: number }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const showChange = useShowChange();
   const revokeSessions = useMutation(trpc.users.revokeSessions.mutationOptions());
   return (
     <>
@@ -217,7 +228,7 @@ function RevokeSessions({ user, liveSessions }: { user: ManagedUser; liveSession
         onConfirm={async () => {
           const { sessionsEnded } = await revokeSessions.mutateAsync({ userId: user.id });
           toast.success(`${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} ended.`);
-          router.refresh();
+          showChange();
         }}
       />
     </>
