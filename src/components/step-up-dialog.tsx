@@ -11,13 +11,8 @@ import { StepUpInput } from '@/lib/schemas/mfa';
 import { isStepUpRequired } from '@/lib/step-up';
 import { errorMessage, serverFieldErrors, useTRPC } from '@/lib/trpc/client';
 
-/** Thrown by runWithStepUp when the user closes the code dialog instead of confirming. */
-export class StepUpCancelledError extends Error {
-  constructor() {
-    super('Not changed: the change needs a code from your authenticator app.');
-    this.name = 'StepUpCancelledError';
-  }
-}
+/** runWithStepUp rejects with this when the user closes the code dialog instead of confirming. */
+const STEP_UP_CANCELLED = 'Not changed: the change needs a code from your authenticator app.';
 
 type PendingStepUp = { resolve: () => void; reject: (error: Error) => void };
 
@@ -48,13 +43,13 @@ export function useStepUp(): { runWithStepUp: <T>(action: () => Promise<T>) => P
     pending.current = null;
     setOpen(false);
     if (outcome === 'verified') waiting?.resolve();
-    else waiting?.reject(new StepUpCancelledError());
+    else waiting?.reject(new Error(STEP_UP_CANCELLED));
   };
 
   const dialog = (
     <Dialog
       title="Confirm it's you"
-      description="Enter the 6-digit code from your authenticator app, or one of your backup codes. It stays valid for 10 minutes."
+      description="Enter the 6-digit code from your authenticator app, or one of your backup codes. The confirmation lasts 10 minutes."
       open={open}
       onOpenChange={(next) => {
         if (!next) settle('cancelled');

@@ -6,7 +6,7 @@ import { ROLE_LABELS } from '@/components/user-badges';
 import type { Role } from '@/generated/prisma/enums';
 import { CustomerPicker } from './customer-picker';
 
-export const ROLE_OPTIONS = (['CUSTOMER', 'RESELLER', 'ADMIN'] as const).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+const ROLE_OPTIONS = (['CUSTOMER', 'RESELLER', 'ADMIN'] as const).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
 type RoleAssignment = { role: Role; customerId?: string | null };
 
