@@ -82,6 +82,19 @@ const EnvSchema = z.object({
   LICENSE_SIGNING_PRIVATE_KEY: optionalString.pipe(ed25519PrivateKeyPem.optional()),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Another Stripe API endpoint than api.stripe.com (a local fake in tests); split into the library's host, port and protocol. */
+  STRIPE_API_BASE_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as http://127.0.0.1:12111' })
+      .optional()
+      .transform((value) => {
+        if (value === undefined) return undefined;
+        const url = new URL(value);
+        const protocol = url.protocol === 'http:' ? ('http' as const) : ('https' as const);
+        return { host: url.hostname, port: Number(url.port || (protocol === 'http' ? 80 : 443)), protocol };
+      }),
+  ),
+  BILLING_GRACE_DAYS: optionalString.pipe(positiveInteger('BILLING_GRACE_DAYS', 7)),
   SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: optionalString.transform((value) => value ?? 'Licensor <no-reply@localhost>'),
   LOG_LEVEL: optionalString.pipe(
