@@ -5,6 +5,8 @@ import { requirePageSession } from '@/server/http/page-guards';
 const PORTAL_NAV = [
   { href: '/portal', label: 'Overview', exact: true },
   { href: '/portal/licenses', label: 'Licenses' },
+  { href: '/portal/api-keys', label: 'API keys' },
+  { href: '/portal/usage', label: 'Usage' },
 ];
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

@@ -110,6 +110,31 @@ function ownerWhere(scope: ApiKeyScopeFilter): Prisma.ApiKeyWhereInput {
   return {};
 }
 
+/** What lists and the key page show of a key: metadata, never a secret or its hash. */
+const API_KEY_METADATA = {
+  id: true,
+  publicId: true,
+  name: true,
+  scopes: true,
+  createdAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+  revokedAt: true,
+  graceEndsAt: true,
+  rotatedFromId: true,
+  ipAllowlist: true,
+  allowedOrigins: true,
+  rateLimitPerHour: true,
+  customer: { select: { id: true, name: true } },
+} satisfies Prisma.ApiKeySelect;
+
+const withStatus = <Key extends { publicId: string; revokedAt: Date | null; expiresAt: Date | null; graceEndsAt: Date | null }>(key: Key, now: Date) => ({
+  ...key,
+  prefix: apiKeyPrefix(key.publicId),
+  status: apiKeyStatus(key, now),
+});
+
 /** Keys with their metadata (never a secret), newest first; the admin view lists every customer's. */
 export async function listApiKeys(db: DbOrTx, scope: ApiKeyScopeFilter, options: { cursor?: string; limit?: number } = {}, now = new Date()) {
   const limit = options.limit ?? 50;
@@ -118,29 +143,20 @@ export async function listApiKeys(db: DbOrTx, scope: ApiKeyScopeFilter, options:
     orderBy: { id: 'desc' },
     take: limit + 1,
     ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
-    select: {
-      id: true,
-      publicId: true,
-      name: true,
-      scopes: true,
-      createdAt: true,
-      expiresAt: true,
-      lastUsedAt: true,
-      lastUsedIp: true,
-      revokedAt: true,
-      graceEndsAt: true,
-      rotatedFromId: true,
-      ipAllowlist: true,
-      allowedOrigins: true,
-      rateLimitPerHour: true,
-      customer: { select: { id: true, name: true } },
-    },
+    select: API_KEY_METADATA,
   });
   const page = rows.slice(0, limit);
   return {
-    items: page.map((key) => ({ ...key, prefix: apiKeyPrefix(key.publicId), status: apiKeyStatus(key, now) })),
+    items: page.map((key) => withStatus(key, now)),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
+}
+
+/** One key's metadata; another owner's key is NOT_FOUND, like one that does not exist. */
+export async function getApiKey(db: DbOrTx, apiKeyId: string, scope: ApiKeyScopeFilter, now = new Date()) {
+  const key = await db.apiKey.findFirst({ where: { id: apiKeyId, ...ownerWhere(scope) }, select: API_KEY_METADATA });
+  if (!key) throw new AppError('NOT_FOUND', 'That API key does not exist.');
+  return withStatus(key, now);
 }
 
 export function apiKeyStatus(key: { revokedAt: Date | null; expiresAt: Date | null; graceEndsAt: Date | null }, now = new Date()) {
