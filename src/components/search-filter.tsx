@@ -24,7 +24,7 @@ export function SearchFilter({ label, hint, search }: { label: string; hint?: st
   }, [text, search, router, pathname]);
 
   return (
-    <form role="search" aria-label={label} aria-busy={isNavigating || undefined} onSubmit={(event) => event.preventDefault()} className="max-w-md">
+    <form role="search" aria-busy={isNavigating || undefined} onSubmit={(event) => event.preventDefault()} className="max-w-md">
       <Input label={label} type="search" value={text} onChange={(event) => setText(event.target.value)} hint={hint} />
     </form>
   );

@@ -48,8 +48,7 @@ export function NullableNumberField({
 }) {
   const none = value === null;
   return (
-    <fieldset className="space-y-2">
-      <legend className="sr-only">{label}</legend>
+    <div className="space-y-2">
       <Input
         label={label}
         type="number"
@@ -63,7 +62,7 @@ export function NullableNumberField({
         hint={hint}
       />
       <Checkbox label={noneLabel} hint={noneHint} checked={none} onChange={(event) => onChange(event.target.checked ? null : fallback)} />
-    </fieldset>
+    </div>
   );
 }
 

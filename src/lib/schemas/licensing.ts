@@ -102,8 +102,10 @@ export type IssueLicenseInput = z.infer<typeof IssueLicenseInput>;
 
 const Search = z.string().trim().max(200, 'Search is too long').optional();
 const PageSize = z.int().min(1).max(100).default(25);
+/** The infinite queries send the first page's cursor as null. */
+const Cursor = Id.nullish().transform((cursor) => cursor ?? undefined);
 
-export const ListProductsInput = z.object({ search: Search, cursor: Id.optional(), limit: PageSize });
+export const ListProductsInput = z.object({ search: Search, cursor: Cursor, limit: PageSize });
 export type ListProductsInput = z.input<typeof ListProductsInput>;
 
 export const ListPlansInput = z.object({ productId: Id, includeArchived: z.boolean().default(false) });
@@ -116,7 +118,7 @@ export type PlanOptionsInput = z.infer<typeof PlanOptionsInput>;
 export const PlanIdInput = z.object({ planId: Id });
 export type PlanIdInput = z.infer<typeof PlanIdInput>;
 
-export const ListCustomersInput = z.object({ search: Search, cursor: Id.optional(), limit: PageSize });
+export const ListCustomersInput = z.object({ search: Search, cursor: Cursor, limit: PageSize });
 export type ListCustomersInput = z.input<typeof ListCustomersInput>;
 
 export const CustomerIdInput = z.object({ customerId: Id });
@@ -134,7 +136,7 @@ export const ListLicensesInput = z.object({
   expiringWithinDays: z.int().min(1, 'At least 1 day').max(3650, 'At most 3650 days').optional(),
   customerId: Id.optional(),
   sort: LicenseSort.default('created_desc'),
-  cursor: Id.optional(),
+  cursor: Cursor,
   limit: PageSize,
 });
 export type ListLicensesInput = z.input<typeof ListLicensesInput>;
@@ -145,7 +147,11 @@ export type LicenseIdInput = z.infer<typeof LicenseIdInput>;
 /** Validation rows have sequential ids: the cursor is the last id seen. */
 export const LicenseValidationsInput = z.object({
   licenseId: Id,
-  cursor: z.string().regex(/^\d{1,19}$/, 'Must be a validation id').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, 'Must be a validation id')
+    .nullish()
+    .transform((cursor) => cursor ?? undefined),
   limit: z.int().min(1).max(100).default(25),
 });
 export type LicenseValidationsInput = z.input<typeof LicenseValidationsInput>;

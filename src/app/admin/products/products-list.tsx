@@ -6,7 +6,6 @@ import { toast } from 'sonner';
 import { ListFooter } from '@/components/list-footer';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table } from '@/components/ui/table';
@@ -58,10 +57,12 @@ export function ProductsList({ search, pageSize, firstPage }: { search?: string;
 
 function ProductCard({ product }: { product: Product }) {
   return (
-    <Card>
+    <section aria-labelledby={`product-${product.id}`} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
       <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
         <div>
-          <h2 className="text-base font-semibold text-slate-900">{product.name}</h2>
+          <h2 id={`product-${product.id}`} className="text-base font-semibold text-slate-900">
+            {product.name}
+          </h2>
           <p className="text-sm text-slate-600">
             <code className="font-mono text-xs">{product.slug}</code> · keys start with <code className="font-mono text-xs">{product.keyPrefix}-</code>
           </p>
@@ -111,7 +112,7 @@ function ProductCard({ product }: { product: Product }) {
           ]}
         />
       )}
-    </Card>
+    </section>
   );
 }
 
