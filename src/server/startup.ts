@@ -1,7 +1,8 @@
-import { ConfigurationError, getEnv, isBuildPhase } from './env';
+import { startBillingSchedule } from './billing/schedule';
 import { getDb } from './db';
+import { ConfigurationError, getEnv, isBuildPhase } from './env';
 
-/** Validates configuration and opens the database; exits the process when either fails. */
+/** Validates configuration and opens the database (exiting the process when either fails), then starts the billing schedule. */
 export async function startServerInstance(): Promise<void> {
   if (isBuildPhase()) return;
   try {
@@ -14,4 +15,5 @@ export async function startServerInstance(): Promise<void> {
     console.error(error instanceof ConfigurationError ? error.message : error);
     process.exit(1);
   }
+  startBillingSchedule(getDb);
 }

@@ -15,7 +15,7 @@ export function methodNotAllowed(allow: string) {
 }
 
 /** Reads at most `limit` bytes of the body; null when it is larger (refused before parsing). */
-async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array | null> {
+export async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array | null> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (Number.isFinite(declared) && declared > limit) return null;
   if (!request.body) return new Uint8Array();

@@ -1,7 +1,9 @@
 import { createCallerFactory, createTRPCRouter } from '../trpc/init';
 import { accountRouter } from './account';
 import { apiKeysRouter } from './api-keys';
+import { auditRouter } from './audit';
 import { authRouter } from './auth';
+import { billingRouter } from './billing';
 import { catalogRouter } from './catalog';
 import { customersRouter } from './customers';
 import { dashboardRouter } from './dashboard';
@@ -9,6 +11,7 @@ import { licensesRouter } from './licenses';
 import { meRouter } from './me';
 import { mfaRouter } from './mfa';
 import { portalRouter } from './portal';
+import { securityRouter } from './security';
 import { setupRouter } from './setup';
 import { usageRouter } from './usage';
 import { usersRouter } from './users';
@@ -25,8 +28,11 @@ export const appRouter = createTRPCRouter({
   customers: customersRouter,
   licenses: licensesRouter,
   portal: portalRouter,
+  billing: billingRouter,
   apiKeys: apiKeysRouter,
   usage: usageRouter,
+  audit: auditRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;
