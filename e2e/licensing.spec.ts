@@ -28,16 +28,25 @@ async function chooseOption(select: Locator, label: string | RegExp) {
   await select.selectOption((await option.getAttribute('value'))!);
 }
 
-/** Another organisation's license, made through the domain functions (tests/licensing-fixtures.ts is vitest's). */
-async function otherOrganisationLicense() {
+const systemActor = { type: 'system' as const, label: 'e2e' };
+
+/** A product with one plan, made through the domain functions (tests/licensing-fixtures.ts is vitest's). */
+async function planThroughDomain() {
   const db = await getDb();
-  const actor = { type: 'system' as const, label: 'e2e' };
-  const otherTag = uniqueTag();
-  const product = await createProduct(db, { name: `Other ${otherTag}`, slug: `other-${otherTag}` }, actor);
-  const plan = await createPlan(db, { productId: product.id, name: 'Basic', durationDays: 30, maxMachines: 1, features: ['core'] }, actor);
-  const customer = await createCustomer(db, { name: `Elsewhere ${otherTag}`, email: `elsewhere-${otherTag}@example.test` }, actor);
-  const { license, licenseKey } = await issueLicense(db, { customerId: customer.id, planId: plan.id, issuedVia: 'ADMIN' }, actor);
-  return { licenseId: license.id, licenseKey };
+  const planTag = uniqueTag();
+  const product = await createProduct(db, { name: `Suite ${planTag}`, slug: `suite-${planTag}` }, systemActor);
+  const plan = await createPlan(db, { productId: product.id, name: 'Basic', durationDays: 30, maxMachines: 1, features: ['core'] }, systemActor);
+  return { planId: plan.id, productName: product.name };
+}
+
+/** A customer organisation with one license, made through the domain functions. */
+async function licenseThroughDomain() {
+  const db = await getDb();
+  const { planId } = await planThroughDomain();
+  const customerTag = uniqueTag();
+  const customer = await createCustomer(db, { name: `Elsewhere ${customerTag}`, email: `elsewhere-${customerTag}@example.test` }, systemActor);
+  const { license, licenseKey, signingSecret } = await issueLicense(db, { customerId: customer.id, planId, issuedVia: 'ADMIN' }, systemActor);
+  return { licenseId: license.id, licenseKey, signingSecret, customerName: customer.name };
 }
 
 /** Next's route announcer is an alert region too, so toasts and alerts are found by their text. */
@@ -163,11 +172,11 @@ test('an admin sets up a product, plan and customer, issues a license that valid
 
 test('a customer sees only its own license, masked, and rotates its signing secret', async ({ page }) => {
   const db = await getDb();
-  const other = await otherOrganisationLicense();
+  const other = await licenseThroughDomain();
   const created = await createUser(
     db,
     { email: `cora-${tag}@example.test`, name: `Cora ${tag}`, role: 'CUSTOMER', password: PASSWORD, customerId: issued.customerId },
-    { type: 'system', label: 'e2e' },
+    systemActor,
   );
   const customerUser: TestUser = { id: created.id, email: created.email, name: created.name, password: PASSWORD };
   await signInContext(page.context(), customerUser);
@@ -200,4 +209,129 @@ test('a customer sees only its own license, masked, and rotates its signing secr
   // The old secret stops at once; the new one signs (the license is still suspended).
   await expect(clientFor(issued.licenseKey, issued.signingSecret).validate({ fingerprint })).rejects.toMatchObject({ error: 'BAD_SIGNATURE' });
   expect(await clientFor(issued.licenseKey, newSecret).validate({ fingerprint })).toMatchObject({ valid: false, code: 'SUSPENDED' });
+});
+
+test('an admin reviews a flagged license, changes its entitlements and expiry, resets its machines and revokes it', async ({ page }) => {
+  const license = await licenseThroughDomain();
+  const last4 = license.licenseKey.slice(-4);
+  expect(await clientFor(license.licenseKey, license.signingSecret).validate({ fingerprint })).toMatchObject({ valid: true });
+  // As the anomaly sweep would flag it.
+  await (await getDb()).license.update({
+    where: { id: license.licenseId },
+    data: { suspicious: true, suspiciousReason: 'Validated from 9 countries within an hour', flaggedAt: new Date() },
+  });
+  const admin = await createStaffWithMfa('ADMIN', 'Omar');
+  await signInContext(page.context(), admin);
+
+  await page.goto(`/admin/licenses?flagged=yes&search=${last4}`);
+  await expect(page.getByLabel('Flagged')).toHaveValue('yes');
+  const list = page.getByRole('table', { name: 'Licenses' });
+  await expect(list).toContainText('flagged');
+  await list.getByRole('link', { name: `License ending ${last4}` }).click();
+
+  await test.step('clear the flag after review', async () => {
+    await expect(page.getByRole('region', { name: 'Suspicious flag' })).toContainText('Validated from 9 countries within an hour');
+    await page.getByRole('button', { name: 'Clear flag' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Clear the suspicious flag?' });
+    await dialog.getByLabel('Review note').fill('Customer moved its servers');
+    await dialog.getByRole('button', { name: 'Clear flag' }).click();
+    await expect(toast(page, 'The flag is cleared.')).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Suspicious flag' })).toHaveCount(0);
+  });
+
+  await test.step('change seats, features and quotas', async () => {
+    await page.getByRole('button', { name: 'Change entitlements' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change entitlements' });
+    await dialog.getByLabel('Machines per license').fill('5');
+    await dialog.getByLabel('Features', { exact: true }).fill('exports,');
+    await dialog.getByLabel('Quota for exports').fill('100');
+    await dialog.getByRole('button', { name: 'Save entitlements' }).click();
+    await expect(toast(page, 'Entitlements saved.')).toBeVisible();
+    const policy = page.getByRole('region', { name: 'Status and policy' });
+    await expect(policy).toContainText('5 machines');
+    await expect(policy).toContainText('core, exports');
+    await expect(policy).toContainText('exports: 100/month');
+  });
+
+  await test.step('extend the expiry', async () => {
+    const nextYear = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    await page.getByRole('button', { name: 'Extend expiry' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change the expiry' });
+    await dialog.getByLabel('New expiry').fill(nextYear);
+    await dialog.getByRole('button', { name: 'Save expiry' }).click();
+    await expect(toast(page, `The license now expires on ${nextYear}.`)).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Status and policy' })).toContainText(nextYear);
+  });
+
+  await test.step('reset the machines', async () => {
+    await page.getByRole('button', { name: 'Reset machines' }).click();
+    await page.getByRole('dialog', { name: 'Reset all machines?' }).getByRole('button', { name: 'Reset machines' }).click();
+    await expect(toast(page, '1 machine deactivated.')).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Machines' })).toContainText('deactivated');
+  });
+
+  await test.step('revoke, typing the last 4 characters of the key', async () => {
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Revoke license/ });
+    await dialog.getByLabel('Reason').fill('chargeback');
+    const confirm = dialog.getByRole('button', { name: 'Revoke license' });
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel(`Type ${last4} to confirm`).fill(last4);
+    await confirm.click();
+    await expect(toast(page, 'The license is revoked.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Revoke' })).toBeDisabled();
+    expect(await clientFor(license.licenseKey, license.signingSecret).validate({ fingerprint })).toMatchObject({ valid: false, code: 'REVOKED' });
+  });
+
+  const audit = page.getByRole('table', { name: 'Audit events of this license' });
+  for (const action of ['license.clear_flag', 'license.update_entitlements', 'license.extend', 'license.reset_machines', 'license.revoke']) {
+    await expect(audit).toContainText(action);
+  }
+
+  await page.getByRole('link', { name: license.customerName }).click();
+  await expect(page.getByRole('heading', { name: license.customerName })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Licenses' })).toContainText(`…${last4}`);
+  await expect(page.getByRole('table', { name: 'Licenses' })).toContainText('revoked');
+  await expect(page.getByRole('table', { name: 'Recent audit events of this customer' })).toContainText('license.revoke');
+});
+
+test('a reseller issues a license to its own customer only, and is told when its hourly quota is used up', async ({ page }) => {
+  const db = await getDb();
+  const reseller = await createStaffWithMfa('RESELLER', 'Rhea');
+  await db.user.update({ where: { id: reseller.id }, data: { resellerHourlyQuota: 1 } });
+  const { productName } = await planThroughDomain();
+  const resellerTag = uniqueTag();
+  const ownCustomer = await createCustomer(db, { name: `Client ${resellerTag}`, email: `client-${resellerTag}@example.test`, resellerId: reseller.id }, systemActor);
+  const directCustomer = await createCustomer(db, { name: `Direct ${resellerTag}`, email: `direct-${resellerTag}@example.test` }, systemActor);
+  await signInContext(page.context(), reseller);
+
+  await page.goto('/reseller');
+  await expect(page.getByText('No licenses yet')).toBeVisible();
+  await page.getByRole('button', { name: 'Issue license' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Issue license' });
+  await expect(dialog.getByLabel('Expiry (optional)')).toHaveCount(0);
+  await dialog.getByLabel('Find a customer').fill(directCustomer.name);
+  await expect(dialog.getByLabel('Customer', { exact: true })).toContainText('No customer matches');
+  await dialog.getByLabel('Find a customer').fill(ownCustomer.name);
+  await chooseOption(dialog.getByLabel('Customer', { exact: true }), ownCustomer.name);
+  await dialog.getByLabel('Find a plan').fill(productName);
+  await chooseOption(dialog.getByLabel('Plan', { exact: true }), `${productName} / Basic`);
+  await dialog.getByRole('button', { name: 'Issue license' }).click();
+
+  const shown = page.getByRole('dialog', { name: 'Save the key and the secret' });
+  const licenseKey = (await shown.getByTestId('issued-license-key').textContent())!;
+  await expect(shown.getByTestId('issued-signing-secret')).toHaveText(/^[A-Za-z0-9_-]{43}$/);
+  await shown.getByRole('button', { name: 'Done, I saved them' }).click();
+  const list = page.getByRole('table', { name: 'Licenses' });
+  await expect(list).toContainText(`…${licenseKey.slice(-4)}`);
+  await expect(list).toContainText(ownCustomer.name);
+
+  await page.getByRole('button', { name: 'Issue license' }).click();
+  await dialog.getByLabel('Find a customer').fill(ownCustomer.name);
+  await chooseOption(dialog.getByLabel('Customer', { exact: true }), ownCustomer.name);
+  await dialog.getByLabel('Find a plan').fill(productName);
+  await chooseOption(dialog.getByLabel('Plan', { exact: true }), `${productName} / Basic`);
+  await dialog.getByRole('button', { name: 'Issue license' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('your quota');
+  expect(await db.license.count({ where: { customerId: ownCustomer.id } })).toBe(1);
 });
