@@ -134,6 +134,8 @@ test('an admin sets up a product, plan and customer, issues a license that valid
     const list = page.getByRole('table', { name: 'Licenses' });
     await page.getByLabel('Search licenses').fill(licenseKey.slice(-4));
     await expect(page).toHaveURL(new RegExp(`search=${licenseKey.slice(-4)}`));
+    // The list follows the URL without taking the search box away from the typist.
+    await expect(page.getByLabel('Search licenses')).toBeFocused();
     await expect(list.getByRole('link', { name: `License ending ${licenseKey.slice(-4)}` })).toHaveText(`…${licenseKey.slice(-4)}`);
     await expect(list).not.toContainText(licenseKey);
     await expect(list).toContainText(customerName);
@@ -190,8 +192,11 @@ test('a customer sees only its own license, masked, and rotates its signing secr
   await expect(list).not.toContainText(issued.licenseKey);
   await expect(list).not.toContainText(`…${other.licenseKey.slice(-4)}`);
   // Another organisation's license page is simply not found.
-  expect((await page.request.get(`/portal/licenses/${other.licenseId}`)).status()).toBe(404);
+  await page.goto(`/portal/licenses/${other.licenseId}`);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByText(`…${other.licenseKey.slice(-4)}`)).toHaveCount(0);
 
+  await page.goto('/portal/licenses');
   await list.getByRole('link', { name: `License ending ${issued.licenseKey.slice(-4)}` }).click();
   await expect(page.getByRole('table', { name: 'Machines' })).toContainText(fingerprint);
   await expect(page.getByRole('table', { name: 'Validation timeline' })).toContainText('SUSPENDED');

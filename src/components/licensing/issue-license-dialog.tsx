@@ -15,7 +15,9 @@ import { IssueLicenseInput } from '@/lib/schemas/licensing';
 import { useTRPC } from '@/lib/trpc/client';
 import { ShownOnceSecrets } from './shown-once-secrets';
 
-export type CustomerPickerProps = { value: string; onChange: (customerId: string) => void; error?: string };
+type CustomerOption = { id: string; name: string };
+/** `initial` is the customer already chosen, shown even when the picker's search does not list it. */
+export type CustomerPickerProps = { value: string; onChange: (customerId: string) => void; error?: string; initial?: CustomerOption | null };
 export type IssuedSecrets = { licenseId: string; licenseKey: string; signingSecret: string };
 
 /** Current plans (resellers may read them too), labelled with their product and policy. */
@@ -49,7 +51,7 @@ function PlanPicker({ value, onChange, error }: { value: string; onChange: (plan
  */
 export function IssueLicenseDialog({
   CustomerPicker,
-  initialCustomerId = '',
+  initialCustomer = null,
   allowExpiry,
   issue,
   licenseHref,
@@ -57,7 +59,8 @@ export function IssueLicenseDialog({
   triggerLabel = 'Issue license',
 }: {
   CustomerPicker: ComponentType<CustomerPickerProps>;
-  initialCustomerId?: string;
+  /** Chosen in advance, e.g. on the customer's own page. */
+  initialCustomer?: CustomerOption | null;
   /** Admins may override the plan's duration; resellers issue on the plan's own. */
   allowExpiry: boolean;
   issue: (values: IssueLicenseInput) => Promise<IssuedSecrets>;
@@ -70,7 +73,7 @@ export function IssueLicenseDialog({
   const [formError, setFormError] = useState<string | null>(null);
   // The end of today (UTC) is still in the future, so today is the earliest expiry.
   const [today] = useState(() => formatDate(new Date()));
-  const emptyForm = { customerId: initialCustomerId, planId: '', expiresAt: undefined };
+  const emptyForm = { customerId: initialCustomer?.id ?? '', planId: '', expiresAt: undefined };
   const form = useForm({ resolver: zodResolver(IssueLicenseInput), defaultValues: emptyForm });
   const { errors, isSubmitting } = form.formState;
 
@@ -128,7 +131,7 @@ export function IssueLicenseDialog({
           <Controller
             control={form.control}
             name="customerId"
-            render={({ field }) => <CustomerPicker value={field.value} onChange={field.onChange} error={errors.customerId?.message} />}
+            render={({ field }) => <CustomerPicker value={field.value} onChange={field.onChange} error={errors.customerId?.message} initial={initialCustomer} />}
           />
           <Controller
             control={form.control}

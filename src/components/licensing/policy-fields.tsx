@@ -116,9 +116,9 @@ export function EntitlementFields() {
           control={control}
           name="quotas"
           render={({ field }) => (
-            <fieldset className="space-y-3 rounded-md bg-slate-50 p-3">
+            <fieldset className="space-y-3 border-l-2 border-slate-200 pl-3">
               <legend className="text-sm font-medium text-slate-700">Monthly quotas</legend>
-              <p className="text-xs text-slate-500">Units per calendar month (UTC) of the usage reported under the feature&apos;s name. Leave blank for no quota.</p>
+              <p className="-mt-2 text-xs text-slate-500">Units per calendar month (UTC) of the usage reported under the feature&apos;s name. Leave blank for no quota.</p>
               {features.map((feature) => (
                 <Input
                   key={feature}

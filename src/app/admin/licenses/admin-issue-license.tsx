@@ -7,7 +7,7 @@ import { useTRPC } from '@/lib/trpc/client';
 import { CustomerPicker } from '../users/customer-picker';
 
 /** The admin's "Issue license": any customer, any current plan, an optional expiry. */
-export function AdminIssueLicense({ customerId }: { customerId?: string }) {
+export function AdminIssueLicense({ customer }: { customer?: { id: string; name: string } }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -15,7 +15,7 @@ export function AdminIssueLicense({ customerId }: { customerId?: string }) {
   return (
     <IssueLicenseDialog
       CustomerPicker={CustomerPicker}
-      initialCustomerId={customerId}
+      initialCustomer={customer}
       allowExpiry
       issue={(values) => issue.mutateAsync(values)}
       licenseHref={(licenseId) => `/admin/licenses/${licenseId}`}

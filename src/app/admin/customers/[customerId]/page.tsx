@@ -50,7 +50,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
             <h1 className="text-2xl font-semibold text-slate-900">{customer.name}</h1>
             {customer.anonymizedAt && <Badge>anonymised</Badge>}
           </div>
-          {!customer.anonymizedAt && <AdminIssueLicense customerId={customer.id} />}
+          {!customer.anonymizedAt && <AdminIssueLicense customer={{ id: customer.id, name: customer.name }} />}
         </div>
         <p className="mt-1 text-sm text-slate-600">{customer.email}</p>
       </div>
