@@ -298,6 +298,10 @@ test('an admin reviews a flagged license, changes its entitlements and expiry, r
   await expect(page.getByRole('table', { name: 'Licenses' })).toContainText(`…${last4}`);
   await expect(page.getByRole('table', { name: 'Licenses' })).toContainText('revoked');
   await expect(page.getByRole('table', { name: 'Recent audit events of this customer' })).toContainText('license.revoke');
+  // Issuing from the customer's page starts with that customer chosen.
+  await page.getByRole('button', { name: 'Issue license' }).click();
+  const issueDialog = page.getByRole('dialog', { name: 'Issue license' });
+  await expect(issueDialog.getByLabel('Customer', { exact: true }).locator('option:checked')).toHaveText(license.customerName);
 });
 
 test('a reseller issues a license to its own customer only, and is told when its hourly quota is used up', async ({ page }) => {

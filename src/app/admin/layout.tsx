@@ -7,6 +7,7 @@ const ADMIN_NAV = [
   { href: '/admin/products', label: 'Products' },
   { href: '/admin/customers', label: 'Customers' },
   { href: '/admin/licenses', label: 'Licenses' },
+  { href: '/admin/billing', label: 'Billing' },
   { href: '/admin/users', label: 'Users' },
 ];
 

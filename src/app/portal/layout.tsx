@@ -7,6 +7,7 @@ const PORTAL_NAV = [
   { href: '/portal/licenses', label: 'Licenses' },
   { href: '/portal/api-keys', label: 'API keys' },
   { href: '/portal/usage', label: 'Usage' },
+  { href: '/portal/billing', label: 'Billing' },
 ];
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

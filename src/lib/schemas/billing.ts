@@ -30,17 +30,18 @@ export type StripeEventIdInput = z.infer<typeof StripeEventIdInput>;
 export const ListBillingPlansInput = z.object({ cursor: Id.optional(), limit: PageSize });
 export type ListBillingPlansInput = z.input<typeof ListBillingPlansInput>;
 
-/** An empty field clears the value. */
-const emptyAsNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
+/** An empty field (or null) clears the value; anything else must match. */
+const Clearable = (pattern: RegExp, message: string) =>
+  z
+    .union([z.null(), z.string().trim()])
+    .transform((value) => (value === '' ? null : value))
+    .pipe(z.string().regex(pattern, message).nullable());
 
 export const SetPlanStripeBillingInput = z.object({
   planId: Id,
-  stripePriceId: z.preprocess(emptyAsNull, z.string().trim().regex(/^price_[A-Za-z0-9_]{1,250}$/, 'Use a Stripe price id (price_…)').nullable()),
+  stripePriceId: Clearable(/^price_[A-Za-z0-9_]{1,250}$/, 'Use a Stripe price id (price_…)'),
   /** The event name of a Stripe billing meter that receives this plan's usage. */
-  stripeMeterEventName: z.preprocess(
-    emptyAsNull,
-    z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'Use the meter’s event name: letters, digits and _ . : - (at most 100)').nullable(),
-  ),
+  stripeMeterEventName: Clearable(/^[A-Za-z0-9_.:-]{1,100}$/, 'Use the meter’s event name: letters, digits and _ . : - (at most 100)'),
 });
 export type SetPlanStripeBillingInput = z.input<typeof SetPlanStripeBillingInput>;
 

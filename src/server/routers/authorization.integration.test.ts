@@ -90,7 +90,6 @@ const ACCESS: Record<string, Caller[]> = {
   'billing.plans': ['admin'],
   'billing.setPlanStripeBilling': ['admin'],
   'billing.createCheckoutLink': ['admin'],
-  'billing.portalOverview': ['customer'],
   'billing.subscribe': ['customer'],
   'billing.manageBilling': ['customer'],
   'apiKeys.list': ['customer'],

@@ -9,7 +9,6 @@ import {
   SubscribeInput,
 } from '@/lib/schemas/billing';
 import {
-  billingConfiguration,
   createBillingPortalLink,
   createSubscriptionCheckout,
   listBillingPlans,
@@ -19,7 +18,6 @@ import {
   reprocessStripeEvent,
   setPlanStripeBilling,
   stripeClientFromEnv,
-  subscribablePlans,
 } from '../billing';
 import { getEnv } from '../env';
 import { adminProcedure, createTRPCRouter, customerProcedure } from '../trpc/init';
@@ -47,15 +45,6 @@ export const billingRouter = createTRPCRouter({
     ),
   ),
 
-  portalOverview: customerProcedure.query(async ({ ctx }) => {
-    const [customer, plans, subscriptions] = await Promise.all([
-      ctx.db.customer.findUniqueOrThrow({ where: { id: ctx.customerId }, select: { stripeCustomerId: true } }),
-      subscribablePlans(ctx.db),
-      listSubscriptions(ctx.db, { limit: 100 }, { customerId: ctx.customerId }),
-    ]);
-    const { checkoutEnabled } = billingConfiguration();
-    return { checkoutEnabled, hasBillingAccount: customer.stripeCustomerId !== null, plans, subscriptions: subscriptions.items };
-  }),
   subscribe: customerProcedure.input(SubscribeInput).mutation(({ ctx, input }) =>
     createSubscriptionCheckout(
       ctx.db,
