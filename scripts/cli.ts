@@ -3,6 +3,7 @@
  * Commands call the same domain functions as the app, audited with the actor `cli`, and print
  * JSON on stdout. Exit codes: 0 done, 1 refused or failed (message on stderr), 2 bad usage.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { SetupInput } from '../src/lib/schemas/auth';
@@ -13,7 +14,16 @@ import { disconnectDb, getDb } from '../src/server/db';
 import { ConfigurationError } from '../src/server/env';
 import { AppError } from '../src/server/errors';
 import { createCustomer, createPlan, createProduct, issueLicense } from '../src/server/licensing';
-import { publicKeyDocument } from '../src/server/licensing/signing';
+import { publicKeyDocument, serverSigningKey } from '../src/server/licensing/signing';
+import {
+  applyAuditRetention,
+  CheckpointExport,
+  checkpointsFromExport,
+  exportCheckpoints,
+  parsePublicKey,
+  verifyAuditIntegrity,
+  verifyCheckpointsAgainstTable,
+} from '../src/server/audit';
 
 const cliActor: AuditActor = { type: 'cli' };
 const INVOCATION = 'npm run cli --';
@@ -208,7 +218,84 @@ const commands: Record<string, Command> = {
       return publicKeyDocument();
     },
   },
+
+  'audit:verify': {
+    summary: 'Verify the audit chain and its signed checkpoints; report the first broken link (exit code 1 when broken).',
+    options: {
+      checkpoints: {
+        type: 'string',
+        value: '<file.json>',
+        help: 'Also check checkpoints exported earlier (audit:checkpoints, or Export checkpoints in the admin): each signature, and that the table still has each hash.',
+      },
+      'public-key': {
+        type: 'string',
+        value: '<file>',
+        help: "Verify signatures with this public key (PEM, or the public-key document) instead of the server's configured key.",
+      },
+    },
+    async run(values) {
+      const publicKey = values['public-key'] ? parsePublicKey(readText(values['public-key'] as string, 'public-key')) : serverSigningKey();
+      const db = await getDb();
+      const integrity = await verifyAuditIntegrity(db, { publicKey });
+      const exported = values.checkpoints ? await verifyExportedCheckpoints(db, values.checkpoints as string, publicKey) : null;
+      const problems = [
+        ...(integrity.brokenAt !== null ? [{ sequence: integrity.brokenAt, reason: integrity.reason! }] : []),
+        ...(exported?.problems ?? []),
+      ].sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
+      const ok = problems.length === 0;
+      if (!ok) process.exitCode = 1;
+      return {
+        ok,
+        firstBrokenLink: problems[0] ? { sequence: problems[0].sequence.toString(), reason: problems[0].reason } : null,
+        checkedEvents: integrity.checkedEvents,
+        headSequence: integrity.headSequence?.toString() ?? null,
+        chainStart: integrity.start ? { sequence: integrity.start.sequence.toString(), hash: integrity.start.hash } : 'genesis',
+        storedCheckpoints: { ...integrity.checkpoints, problems: integrity.checkpoints.problems.map(printable) },
+        exportedCheckpoints: exported ? { ...exported, problems: exported.problems.map(printable) } : null,
+      };
+    },
+  },
+
+  'audit:checkpoints': {
+    summary: 'Print every signed audit checkpoint and the public key as JSON, to keep offline for audit:verify --checkpoints.',
+    options: {},
+    async run() {
+      return exportCheckpoints(await getDb());
+    },
+  },
+
+  'audit:retention': {
+    summary: 'Remove audit events older than AUDIT_RETENTION_DAYS now (the server also does this hourly), after a signed checkpoint at the cut.',
+    options: {},
+    async run() {
+      const run = await applyAuditRetention(await getDb());
+      return { removed: run.removed, removedThrough: run.removedThrough?.toString() ?? null, cutoff: run.cutoff };
+    },
+  },
 };
+
+function readText(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--${flag}: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+const printable = (problem: { sequence: bigint; reason: string }) => ({ sequence: problem.sequence.toString(), reason: problem.reason });
+
+async function verifyExportedCheckpoints(db: Awaited<ReturnType<typeof getDb>>, file: string, publicKey: ReturnType<typeof serverSigningKey>) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readText(file, 'checkpoints'));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--checkpoints: ${file} is not JSON`);
+  }
+  const exported = CheckpointExport.safeParse(parsed);
+  if (!exported.success) throw new UsageError(`--checkpoints: ${file} is not a checkpoint export (${exported.error.issues[0]?.message ?? 'invalid'})`);
+  return verifyCheckpointsAgainstTable(db, checkpointsFromExport(exported.data), publicKey);
+}
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 2;
@@ -265,7 +352,8 @@ async function main(argv: string[]): Promise<number> {
     const missing = Object.entries(command.options).filter(([option, spec]) => spec.required && values[option] === undefined);
     if (missing.length > 0) throw new UsageError(missing.map(([option]) => `--${option} is required`).join('\n'));
     console.log(JSON.stringify(await command.run(values), null, 2));
-    return 0;
+    // A command that ran but found a problem (a broken audit chain) sets the exit code itself.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     // parseArgs reports unknown options and missing values with codes starting ERR_PARSE_ARGS.
     const parseProblem = error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');

@@ -202,3 +202,28 @@ describe('TRUST_PROXY', () => {
     expect(error.problems).toEqual([expect.stringMatching(/^TRUST_PROXY: /)]);
   });
 });
+
+describe('security alerts and audit settings', () => {
+  it('defaults to 7 years of audit retention and a checkpoint every 1000 events, with no alert channel', () => {
+    const env = parse({ NODE_ENV: 'test', DATA_DIR: dataDir });
+    expect(env).toMatchObject({ AUDIT_RETENTION_DAYS: 2555, AUDIT_CHECKPOINT_EVERY_EVENTS: 1000 });
+    expect(env.SECURITY_WEBHOOK_URL).toBeUndefined();
+    expect(env.SECURITY_ALERT_EMAIL).toBeUndefined();
+  });
+
+  it('needs the signing secret with a webhook URL, and a URL and an email address of the right shape', () => {
+    const error = configurationError({ NODE_ENV: 'test', DATA_DIR: dataDir, SECURITY_WEBHOOK_URL: 'https://hooks.example.com/licensor' });
+    expect(error.problems).toEqual([expect.stringMatching(/^SECURITY_WEBHOOK_SECRET: required with SECURITY_WEBHOOK_URL/)]);
+    const malformed = configurationError({ NODE_ENV: 'test', DATA_DIR: dataDir, SECURITY_WEBHOOK_URL: 'ftp://x', SECURITY_WEBHOOK_SECRET: 'short', SECURITY_ALERT_EMAIL: 'nobody' });
+    expect(malformed.problems.map((problem) => problem.split(':')[0])).toEqual(['SECURITY_WEBHOOK_URL', 'SECURITY_WEBHOOK_SECRET', 'SECURITY_ALERT_EMAIL']);
+    const configured = parse({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      SECURITY_WEBHOOK_URL: 'https://hooks.example.com/licensor',
+      SECURITY_WEBHOOK_SECRET: 'x'.repeat(32),
+      SECURITY_ALERT_EMAIL: 'security@example.com',
+      AUDIT_RETENTION_DAYS: '365',
+    });
+    expect(configured).toMatchObject({ SECURITY_WEBHOOK_URL: 'https://hooks.example.com/licensor', SECURITY_ALERT_EMAIL: 'security@example.com', AUDIT_RETENTION_DAYS: 365 });
+  });
+});

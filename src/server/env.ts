@@ -114,8 +114,18 @@ const EnvSchema = z.object({
       .transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean))
       .refine((cidrs) => cidrs.every(isCidrOrAddress), { message: 'must be comma-separated IP addresses or CIDR ranges' }),
   ),
+  /** Security alerts are POSTed here as JSON signed with SECURITY_WEBHOOK_SECRET (HMAC-SHA256). */
+  SECURITY_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional()),
+  SECURITY_WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional()),
+  /** Security alerts are mailed here too when SMTP_URL is set. */
+  SECURITY_ALERT_EMAIL: optionalString.pipe(z.email({ message: 'must be an email address' }).optional()),
+  AUDIT_RETENTION_DAYS: optionalString.pipe(positiveInteger('AUDIT_RETENTION_DAYS', 2555)),
+  AUDIT_CHECKPOINT_EVERY_EVENTS: optionalString.pipe(positiveInteger('AUDIT_CHECKPOINT_EVERY_EVENTS', 1000)),
   /** Set by Next during `next build`; nothing may connect or demand secrets then. */
   NEXT_PHASE: optionalString,
+}).refine((env) => env.SECURITY_WEBHOOK_URL === undefined || env.SECURITY_WEBHOOK_SECRET !== undefined, {
+  path: ['SECURITY_WEBHOOK_SECRET'],
+  message: 'required with SECURITY_WEBHOOK_URL: the receiver checks the signature with it',
 });
 
 type RawEnv = z.infer<typeof EnvSchema>;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '../db';
 import type { Severity } from '@/generated/prisma/enums';
+import { securityPolicy } from '../security/policy';
+import { insertCheckpoint } from './checkpoints';
 import { redactSecrets, storableText } from './redact';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -105,6 +107,10 @@ async function appendInTransaction(tx: Tx, input: AuditEventInput) {
   const hash = hashAuditEvent(fields);
   const event = await tx.auditEvent.create({ data: { ...fields, metadata: fields.metadata as object, hash } });
   await tx.auditChainHead.update({ where: { id: 1 }, data: { sequence: fields.sequence, hash } });
+  // Every N events the head is signed in the same transaction: the checkpoint exists exactly when the event does.
+  if (fields.sequence % BigInt(securityPolicy().audit.checkpointEveryEvents) === 0n) {
+    await insertCheckpoint(tx, { sequence: fields.sequence, hash }, 'every_n_events', fields.createdAt);
+  }
   return event;
 }
 

@@ -31,6 +31,9 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
+const HOUR = 60 * 60;
+const DAY = 24 * HOUR;
+
 export function securityPolicy() {
   const env = getEnv();
   return {
@@ -145,6 +148,60 @@ export function securityPolicy() {
       tokenBytes: 32,
       resetLifetimeSeconds: 30 * 60,
       inviteLifetimeSeconds: 3 * 24 * 60 * 60,
+    },
+    alerts: {
+      // Each instance evaluates the rules (and retries undelivered alerts) this often.
+      evaluateEverySeconds: 60,
+      // A share of requests means little over a handful of calls: rates need this many first (as anomaly detection).
+      minRequestsForRates: 50,
+      // A rule does not raise (or send) the same alert again, for the same subject, within its cool-down.
+      rules: {
+        // Seed 000: failed validation rate above 10%.
+        validation_failure_rate: { threshold: 0.1, windowSeconds: HOUR, cooldownSeconds: HOUR },
+        // Seed 000: more than 5 licenses flagged by anomaly detection (in 24 hours).
+        licenses_flagged: { threshold: 5, windowSeconds: DAY, cooldownSeconds: 6 * HOUR },
+        // Seed 000: rate-limit hits above 1% of requests.
+        rate_limit_share: { threshold: 0.01, windowSeconds: HOUR, cooldownSeconds: HOUR },
+        // Seed 000: a license validated from more than 5 IP addresses in 24 hours (one alert per license).
+        license_many_ips: { threshold: 5, windowSeconds: DAY, cooldownSeconds: DAY },
+        // Seed 001: 401/403 answers above 5% of requests.
+        auth_failure_share: { threshold: 0.05, windowSeconds: HOUR, cooldownSeconds: HOUR },
+        // Seed 004: 50 failed sign-ins per hour.
+        sign_in_failures: { threshold: 50, windowSeconds: HOUR, cooldownSeconds: HOUR },
+        // Seed 004: 20 webhook failures per hour.
+        webhook_failures: { threshold: 20, windowSeconds: HOUR, cooldownSeconds: HOUR },
+        // Seed 004: high-risk payments, a customer at or above billing.paymentRisk.alertThreshold (one alert per customer).
+        payment_risk: { cooldownSeconds: DAY },
+      },
+      webhook: {
+        url: env.SECURITY_WEBHOOK_URL,
+        secret: env.SECURITY_WEBHOOK_SECRET,
+        timeoutMs: 5000,
+        // One delivery tries 4 times, waiting 1 s, 5 s and 25 s in between; later evaluations retry what still failed.
+        retryDelaysMs: [1000, 5000, 25_000],
+        // Receivers should refuse a signature older than this (the same 300 s as PROTOCOL.md and Stripe).
+        signatureToleranceSeconds: 300,
+      },
+      email: env.SECURITY_ALERT_EMAIL,
+      smtpConfigured: env.SMTP_URL !== undefined,
+      // Alerts that could not be delivered are retried by this many later evaluations, for at most a day.
+      maxDeliveryRuns: 5,
+      deliveryRetryWindowSeconds: DAY,
+    },
+    audit: {
+      // Seed 002: 7-year retention (configurable); older events go only through the retention path.
+      retentionDays: env.AUDIT_RETENTION_DAYS,
+      // The chain head is signed every N events (configurable) and at least hourly while events are written.
+      checkpointEveryEvents: env.AUDIT_CHECKPOINT_EVERY_EVENTS,
+      checkpointEverySeconds: HOUR,
+      // Retention runs hourly and removes at most this many events per transaction (each cut gets its checkpoint).
+      retentionEverySeconds: HOUR,
+      retentionBatchSize: 50_000,
+      // Explorer pages and export batches, read by keyset on the sequence.
+      pageSize: 50,
+      exportBatchSize: 2000,
+      // The per-day chart covers at most this many days.
+      chartMaxDays: 92,
     },
   };
 }
