@@ -7,6 +7,8 @@ const ADMIN_NAV = [
   { href: '/admin/products', label: 'Products' },
   { href: '/admin/customers', label: 'Customers' },
   { href: '/admin/licenses', label: 'Licenses' },
+  { href: '/admin/usage', label: 'Usage' },
+  { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/billing', label: 'Billing' },
   { href: '/admin/users', label: 'Users' },
 ];
