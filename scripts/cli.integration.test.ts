@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { authenticateApiKey } from '../src/server/apikeys';
 import { decryptSecret } from '../src/server/crypto/secretbox';
 import { getDb } from '../src/server/db';
 import { getEnv } from '../src/server/env';
@@ -38,7 +39,7 @@ describe('cli usage', SUBPROCESS_TESTS, () => {
     const result = await cli('--help');
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    for (const command of ['admin:create', 'product:create', 'plan:create', 'customer:create', 'license:issue']) {
+    for (const command of ['admin:create', 'product:create', 'plan:create', 'customer:create', 'license:issue', 'apikey:create']) {
       expect(result.stdout).toContain(command);
     }
   });
@@ -126,6 +127,39 @@ describeWithDatabase('cli commands', SUBPROCESS_TESTS, () => {
     expect(decryptSecret(license.encryptedSigningSecret, Buffer.from(ENCRYPTION_KEY, 'base64'))).toBe(issued.signingSecret);
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: 'license.issue', targetId: issued.id } });
     expect(event).toMatchObject({ actorType: 'cli', customerId: customer.id });
+  });
+
+  it('apikey:create prints a customer key or an admin key once, and the key authenticates with its scopes', async () => {
+    const customer = await cliJson<{ id: string }>('customer:create', '--name', 'CLI Key Customer', '--email', uniqueEmail('cli-keys'));
+    const created = await cliJson<{ id: string; prefix: string; name: string; scopes: string[]; customerId: string; expiresAt: string; key: string }>(
+      'apikey:create', '--customer', customer.id, '--scopes', 'usage:write,licenses:read', '--name', 'Exporter', '--expires', '30',
+    );
+    expect(created).toMatchObject({ name: 'Exporter', scopes: ['usage:write', 'licenses:read'], customerId: customer.id });
+    expect(created.key.startsWith(`${created.prefix}_`)).toBe(true);
+    expect(new Date(created.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 60 * 60 * 1000);
+    const db = await getDb();
+    const authenticated = await authenticateApiKey(db, { rawKey: created.key, ip: '203.0.113.5', origin: null, requiredScope: 'usage:write' });
+    expect(authenticated).toMatchObject({ ok: true, key: { id: created.id, customerId: customer.id } });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { action: 'api_key.create', targetId: created.id } })).toMatchObject({ actorType: 'cli', customerId: customer.id });
+
+    const admin = await cliJson<{ scopes: string[]; customerId: string | null; expiresAt: string | null; key: string }>('apikey:create', '--admin', '--expires', 'never');
+    expect(admin).toMatchObject({ scopes: ['admin'], customerId: null, expiresAt: null });
+    expect(await authenticateApiKey(db, { rawKey: admin.key, ip: '203.0.113.5', origin: null, requiredScope: 'admin' })).toMatchObject({ ok: true });
+  });
+
+  it('apikey:create refuses an unknown scope, a missing owner, an admin scope on a customer key and an unknown customer', async () => {
+    const unknownScope = await cli('apikey:create', '--customer', '01900000-0000-7000-8000-000000000000', '--scopes', 'usage:write,everything');
+    expect(unknownScope).toMatchObject({ code: 2, stdout: '' });
+    expect(unknownScope.stderr).toContain('--scopes');
+    expect((await cli('apikey:create', '--scopes', 'usage:write')).stderr).toContain('Give either --customer <id> or --admin.');
+
+    const customer = await cliJson<{ id: string }>('customer:create', '--name', 'CLI Scope Customer', '--email', uniqueEmail('cli-scope'));
+    const adminScope = await cli('apikey:create', '--customer', customer.id, '--scopes', 'admin');
+    expect(adminScope).toMatchObject({ code: 1, stdout: '' });
+    expect(adminScope.stderr.trim()).toBe('Customer keys cannot carry the admin scope.');
+    const unknownCustomer = await cli('apikey:create', '--customer', '01900000-0000-7000-8000-000000000000', '--scopes', 'usage:write');
+    expect(unknownCustomer).toMatchObject({ code: 1, stdout: '' });
+    expect(unknownCustomer.stderr.trim()).toBe('Customer not found.');
   });
 
   it('reports domain refusals on stderr with exit code 1', async () => {

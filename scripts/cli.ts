@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
+import { API_KEY_EXPIRY_CHOICES, CreateApiKeyInput, CUSTOMER_API_KEY_SCOPES } from '../src/lib/schemas/apikeys';
 import { SetupInput } from '../src/lib/schemas/auth';
 import { CreateCustomerInput, CreatePlanInput, CreateProductInput, Id, IssueLicenseInput } from '../src/lib/schemas/licensing';
+import { apiKeyPrefix, createApiKey, type ApiKeyOwner } from '../src/server/apikeys';
 import type { AuditActor } from '../src/server/audit';
 import { createUser } from '../src/server/auth';
 import { disconnectDb, getDb } from '../src/server/db';
@@ -208,6 +210,35 @@ const commands: Record<string, Command> = {
       );
       const { license, licenseKey, signingSecret } = await issueLicense(await getDb(), { ...input, issuedVia: 'CLI' }, cliActor);
       return { id: license.id, licenseKey, signingSecret, expiresAt: license.expiresAt };
+    },
+  },
+
+  'apikey:create': {
+    summary: "Create an API key for a customer's scripts (or, with --admin, an admin key); prints the key, shown this once only.",
+    options: {
+      customer: { type: 'string', value: '<id>', help: 'The customer that owns the key (required unless --admin).' },
+      admin: { type: 'boolean', help: 'Create an admin key (scope admin) instead of a customer key.' },
+      scopes: { type: 'string', value: '<list>', help: `Comma-separated scopes: ${CUSTOMER_API_KEY_SCOPES.join(', ')} (required for a customer key).` },
+      name: { type: 'string', value: '<name>', help: 'What the key is for (default "CLI key").' },
+      expires: { type: 'string', value: '<days>', field: 'expiresInDays', help: `Days until it expires: ${API_KEY_EXPIRY_CHOICES.join(', ')} (default 90).` },
+    },
+    async run(values) {
+      const command = commands['apikey:create']!;
+      const isAdmin = Boolean(values.admin);
+      if (isAdmin === (values.customer !== undefined)) throw new UsageError('Give either --customer <id> or --admin.');
+      if (!isAdmin && values.scopes === undefined) throw new UsageError('--scopes is required for a customer key');
+      const scopes = isAdmin && values.scopes === undefined ? ['admin'] : (values.scopes as string).split(',').map((scope) => scope.trim());
+      const input = validate(CreateApiKeyInput, { name: values.name ?? 'CLI key', scopes, expiresInDays: values.expires ?? '90' }, command);
+      const db = await getDb();
+      let owner: ApiKeyOwner = { admin: true };
+      if (!isAdmin) {
+        const customerId = values.customer as string;
+        if (!Id.safeParse(customerId).success) throw new UsageError(`--customer: expected a customer id, got "${customerId}"`);
+        if (!(await db.customer.findUnique({ where: { id: customerId }, select: { id: true } }))) throw new AppError('NOT_FOUND', 'Customer not found.');
+        owner = { customerId };
+      }
+      const { apiKey, key } = await createApiKey(db, { ...input, owner, createdById: null }, cliActor);
+      return { id: apiKey.id, prefix: apiKeyPrefix(apiKey.publicId), name: apiKey.name, scopes: apiKey.scopes, customerId: apiKey.customerId, expiresAt: apiKey.expiresAt, key };
     },
   },
 
