@@ -296,7 +296,7 @@ export async function issueLicenseAsReseller(db: Db, input: { resellerId: string
   const limit = await consumeRateLimit('resellerLicenseIssue', input.resellerId, reseller.resellerHourlyQuota ?? undefined);
   if (!limit.allowed) {
     const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-    throw new AppError('LIMIT_REACHED', `You have issued ${limit.limit} licenses in the last hour, your quota. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
+    throw new AppError('LIMIT_REACHED', `You have issued ${limit.limit} license${limit.limit === 1 ? '' : 's'} in the last hour, your quota. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
       retryAfterSeconds: limit.retryAfterSeconds,
     });
   }

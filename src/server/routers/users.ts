@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createUser } from '../auth';
 import { revokeAllSessionsOfUser } from '../auth/sessions';
 import { changeUserRole, getUserForAdmin, inviteUser, listUsers, setUserDisabled } from '../auth/user-admin';
+import { listCustomers } from '../licensing/customers';
 import { adminProcedure, createTRPCRouter } from '../trpc/init';
 import { ChangeRoleInput, CreateUserByAdminInput, CustomerOptionsInput, InviteUserInput, ListUsersInput, SetUserDisabledInput, UserId } from '@/lib/schemas/users';
 
@@ -19,15 +20,11 @@ export const usersRouter = createTRPCRouter({
   setDisabled: adminProcedure
     .input(SetUserDisabledInput)
     .mutation(({ ctx, input }) => setUserDisabled(ctx.db, { ...input, actingUserId: ctx.user.id }, actorOf(ctx.user), ctx.meta)),
-  /** The customers a CUSTOMER user may belong to, for the role pickers (no customers router yet). */
-  customerOptions: adminProcedure.input(CustomerOptionsInput).query(({ ctx, input }) =>
-    ctx.db.customer.findMany({
-      where: { anonymizedAt: null, ...(input.search ? { name: { contains: input.search, mode: 'insensitive' } } : {}) },
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      take: 20,
-      select: { id: true, name: true },
-    }),
-  ),
+  /** The customers a CUSTOMER user may belong to, for the role pickers. */
+  customerOptions: adminProcedure.input(CustomerOptionsInput).query(async ({ ctx, input }) => {
+    const page = await listCustomers(ctx.db, { search: input.search, limit: 20 });
+    return page.items.filter((customer) => customer.anonymizedAt === null).map(({ id, name }) => ({ id, name }));
+  }),
   revokeSessions: adminProcedure
     .input(z.object({ userId: UserId }))
     .mutation(({ ctx, input }) => revokeAllSessionsOfUser(ctx.db, input.userId, { actor: actorOf(ctx.user), meta: ctx.meta })),
