@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createMigratedDatabase, databaseUrlWithName, TEST_DATABASE_URL } from '../tests/services';
+import { startStripeFake } from '../tests/stripe-fake';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,10 +32,14 @@ async function waitForServer(url: string, child: ReturnType<typeof spawn>, deadl
   throw new Error(`The e2e server did not answer ${url} within ${deadlineMs} ms`);
 }
 
-/** A fresh database and a production server on a free port, shared by every spec. */
+/** A fresh database, a local Stripe fake and a production server on a free port, shared by every spec. */
 export default async function globalSetup() {
   const databaseUrl = process.env.E2E_DATABASE_URL ?? databaseUrlWithName(TEST_DATABASE_URL, 'licensor_e2e');
   await createMigratedDatabase(databaseUrl);
+
+  // Billing talks to the local Stripe fake; specs sign webhook deliveries with the same secret.
+  const stripeFake = await startStripeFake();
+  const stripeEnv = { STRIPE_SECRET_KEY: stripeFake.secretKey, STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64url')}`, STRIPE_API_BASE_URL: stripeFake.url };
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -50,6 +55,7 @@ export default async function globalSetup() {
   const serverEnv: NodeJS.ProcessEnv = {
     ...process.env,
     ...secrets,
+    ...stripeEnv,
     NODE_ENV: 'production',
     PORT: String(port),
     HOSTNAME: '127.0.0.1',
@@ -67,10 +73,11 @@ export default async function globalSetup() {
   await waitForServer(`${baseUrl}/sign-in`, child, 60_000);
 
   // Specs and their fixtures reach the same database and secrets through the domain functions.
-  Object.assign(process.env, { E2E_BASE_URL: baseUrl, DATABASE_URL: databaseUrl, ...secrets, APP_URL: baseUrl });
+  Object.assign(process.env, { E2E_BASE_URL: baseUrl, DATABASE_URL: databaseUrl, ...secrets, ...stripeEnv, APP_URL: baseUrl });
 
   return async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+    await stripeFake.close();
   };
 }
