@@ -235,6 +235,18 @@ describeWithDatabase('POST /api/webhooks/stripe', () => {
     expect(await db.customer.findUniqueOrThrow({ where: { id: fixture.customerId } })).toMatchObject({ email });
   });
 
+  it('accepts 100 deliveries a minute from one address, then answers 429 with Retry-After', async () => {
+    const event = stripeEvent('payment_intent.created', { id: stripeId('pi'), object: 'payment_intent', amount: 100 });
+    const ip = freshIp();
+    const statuses = [];
+    for (let delivery = 0; delivery < 100; delivery += 1) statuses.push((await deliver(event, { ip })).status);
+    expect(statuses).toEqual(Array(100).fill(200));
+    const { body, signature } = signedDelivery(event, WEBHOOK_SECRET);
+    const limited = await POST(new Request('http://licensor.test/api/webhooks/stripe', { method: 'POST', headers: { 'stripe-signature': signature, [PEER_ADDRESS_HEADER]: ip }, body }));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('acknowledges and ignores event types it does not handle', async () => {
     const event = stripeEvent('payment_intent.created', { id: stripeId('pi'), object: 'payment_intent', amount: 4900 });
     expect(await deliver(event)).toEqual({ status: 200, body: { received: true, status: 'ignored' } });
