@@ -85,12 +85,15 @@ const storable = (value: string | null | undefined) => (value === undefined || v
 async function appendInTransaction(tx: Tx, input: AuditEventInput) {
   // The single chain-head row is the lock: writers on every server instance queue here, in the
   // caller's transaction, so the event commits (or rolls back) together with the change it records.
-  const [head] = await tx.$queryRaw<{ sequence: bigint; hash: string }[]>`
-    SELECT "sequence", "hash" FROM "AuditChainHead" WHERE "id" = 1 FOR UPDATE`;
+  const [head] = await tx.$queryRaw<{ sequence: bigint; hash: string; createdAt: Date | null }[]>`
+    SELECT "sequence", "hash", "createdAt" FROM "AuditChainHead" WHERE "id" = 1 FOR UPDATE`;
   if (!head) throw new Error('The audit chain head is missing: run the migrations.');
+  const now = new Date();
   const fields: ChainedFields = {
     sequence: head.sequence + 1n,
-    createdAt: new Date(),
+    // Never before the previous event (an instance whose clock is behind): times grow with the
+    // sequence, so a time range is a range of sequences (the explorer relies on it).
+    createdAt: head.createdAt && head.createdAt > now ? head.createdAt : now,
     actorType: input.actor.type,
     actorId: 'id' in input.actor ? storable(input.actor.id) : null,
     actorLabel: storable(input.actor.label),
@@ -106,7 +109,7 @@ async function appendInTransaction(tx: Tx, input: AuditEventInput) {
   };
   const hash = hashAuditEvent(fields);
   const event = await tx.auditEvent.create({ data: { ...fields, metadata: fields.metadata as object, hash } });
-  await tx.auditChainHead.update({ where: { id: 1 }, data: { sequence: fields.sequence, hash } });
+  await tx.auditChainHead.update({ where: { id: 1 }, data: { sequence: fields.sequence, hash, createdAt: fields.createdAt } });
   // Every N events the head is signed in the same transaction: the checkpoint exists exactly when the event does.
   if (fields.sequence % BigInt(securityPolicy().audit.checkpointEveryEvents) === 0n) {
     await insertCheckpoint(tx, { sequence: fields.sequence, hash }, 'every_n_events', fields.createdAt);

@@ -1,8 +1,9 @@
 import type { Severity } from '@/generated/prisma/enums';
 import type { AuditFilter } from '@/lib/schemas/audit';
-import { Prisma, type DbOrTx } from '../db';
+import { Prisma, type Db, type DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { securityPolicy } from '../security/policy';
+import { coveredRange, DAY_MS, refreshRollup, type RollupSpec } from '../security/rollups';
 import { redactSecrets } from './redact';
 
 /**
@@ -39,10 +40,32 @@ export function actionPrefix(action: string): string | null {
   return action.endsWith('.') ? action : null;
 }
 
-function conditions(filter: AuditFilter): Prisma.Sql[] {
+type SequenceBounds = { first?: bigint; last?: bigint };
+
+/**
+ * An append never goes back in time, so a time range is a range of sequences: found with two
+ * probes of the time index, it lets every other filter read events in sequence order without
+ * walking through the newer events first. Null when no event can be in the range.
+ */
+async function sequenceBounds(db: DbOrTx, filter: AuditFilter): Promise<SequenceBounds | null> {
+  const [first, last] = await Promise.all([
+    filter.from
+      ? db.$queryRaw<{ sequence: bigint }[]>`SELECT "sequence" FROM "AuditEvent" WHERE "createdAt" >= ${filter.from} ORDER BY "createdAt", "sequence" LIMIT 1`
+      : null,
+    filter.to
+      ? db.$queryRaw<{ sequence: bigint }[]>`SELECT "sequence" FROM "AuditEvent" WHERE "createdAt" < ${filter.to} ORDER BY "createdAt" DESC, "sequence" DESC LIMIT 1`
+      : null,
+  ]);
+  if ((first && first.length === 0) || (last && last.length === 0)) return null;
+  return { first: first?.[0]?.sequence, last: last?.[0]?.sequence };
+}
+
+function conditions(filter: AuditFilter, bounds: SequenceBounds = {}): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   if (filter.from) where.push(Prisma.sql`"createdAt" >= ${filter.from}`);
   if (filter.to) where.push(Prisma.sql`"createdAt" < ${filter.to}`);
+  if (bounds.first !== undefined) where.push(Prisma.sql`"sequence" >= ${bounds.first}`);
+  if (bounds.last !== undefined) where.push(Prisma.sql`"sequence" <= ${bounds.last}`);
   if (filter.actor) where.push(Prisma.sql`("actorId" = ${filter.actor} OR "actorLabel" = ${filter.actor})`);
   if (filter.action) {
     const prefix = actionPrefix(filter.action);
@@ -66,7 +89,9 @@ function toView(row: AuditRow): AuditEventView {
 }
 
 async function selectEvents(db: DbOrTx, filter: AuditFilter, page: { after?: bigint; before?: bigint; limit: number; order: 'asc' | 'desc' }): Promise<AuditRow[]> {
-  const where = conditions(filter);
+  const bounds = filter.from || filter.to ? await sequenceBounds(db, filter) : {};
+  if (bounds === null) return [];
+  const where = conditions(filter, bounds);
   if (page.before !== undefined) where.push(Prisma.sql`"sequence" < ${page.before}`);
   if (page.after !== undefined) where.push(Prisma.sql`"sequence" > ${page.after}`);
   return db.$queryRaw<AuditRow[]>`
@@ -108,12 +133,52 @@ export async function* auditEventBatches(db: DbOrTx, filter: AuditFilter, batchS
   }
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** Audit events per UTC day per action and severity: ended days are counted once. */
+export const AUDIT_DAYS: RollupSpec = {
+  name: 'audit_day',
+  unitMs: DAY_MS,
+  lookbackMs: 100 * DAY_MS,
+  oldest: async (db) => (await db.auditEvent.findFirst({ orderBy: { sequence: 'asc' }, select: { createdAt: true } }))?.createdAt ?? null,
+  write: (db, from, to) => db.$executeRaw`
+    INSERT INTO "AuditActionDay" ("day", "action", "severity", "count")
+    SELECT date_trunc('day', "createdAt"), "action", "severity", count(*)::int FROM "AuditEvent"
+    WHERE "createdAt" >= ${from} AND "createdAt" < ${to}
+    GROUP BY 1, 2, 3
+    ON CONFLICT DO NOTHING`,
+};
+
+export const refreshAuditRollup = (db: Db, now = new Date()) => refreshRollup(db, AUDIT_DAYS, now);
+
 /** The chart names this many actions and folds the rest into "other". */
 const CHART_SERIES = 6;
 export const OTHER_ACTIONS = 'other';
 
 export type EventsPerDay = { from: Date; to: Date; series: string[]; points: { day: string; values: number[] }[] };
+
+/** Counts per day and action of the events matching the filter, from the daily rollup where it can answer. */
+async function countPerDay(db: DbOrTx, filter: AuditFilter & { from: Date; to: Date }) {
+  // The rollup keeps the action and the severity: other filters need the events themselves.
+  const rollupAnswers = !filter.actor && !filter.targetType && !filter.targetId && !filter.customerId && !filter.ip;
+  const covered = rollupAnswers ? await coveredRange(db, AUDIT_DAYS, filter.from) : null;
+  if (!covered || covered.start >= filter.to) {
+    return db.$queryRaw<{ day: string; action: string; count: number }[]>`
+      SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS "day", "action", count(*)::int AS "count"
+      FROM "AuditEvent" ${whereClause(conditions(filter))}
+      GROUP BY 1, 2`;
+  }
+  const coveredEnd = covered.end < filter.to ? covered.end : filter.to;
+  const rollupWhere = conditions({ action: filter.action, severity: filter.severity });
+  rollupWhere.push(Prisma.sql`"day" >= ${covered.start}`, Prisma.sql`"day" < ${coveredEnd}`);
+  const rawWhere = conditions(filter);
+  rawWhere.push(Prisma.sql`("createdAt" < ${covered.start} OR "createdAt" >= ${coveredEnd})`);
+  return db.$queryRaw<{ day: string; action: string; count: number }[]>`
+    SELECT "day", "action", sum("count")::int AS "count" FROM (
+      SELECT to_char("day", 'YYYY-MM-DD') AS "day", "action", "count" FROM "AuditActionDay" ${whereClause(rollupWhere)}
+      UNION ALL
+      SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD'), "action", count(*)::int FROM "AuditEvent" ${whereClause(rawWhere)} GROUP BY 1, 2
+    ) AS "counts"
+    GROUP BY 1, 2`;
+}
 
 /**
  * Matching events per action per UTC day, for the chart: over the filter's range, by default
@@ -124,10 +189,7 @@ export async function auditEventsPerDay(db: DbOrTx, filter: AuditFilter, now = n
   const earliest = new Date(to.getTime() - securityPolicy().audit.chartMaxDays * DAY_MS);
   const requested = filter.from ?? new Date(to.getTime() - 30 * DAY_MS);
   const from = requested < earliest ? earliest : requested;
-  const rows = await db.$queryRaw<{ day: string; action: string; count: number }[]>`
-    SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS "day", "action", count(*)::int AS "count"
-    FROM "AuditEvent" ${whereClause(conditions({ ...filter, from, to }))}
-    GROUP BY 1, 2`;
+  const rows = await countPerDay(db, { ...filter, from, to });
   const totals = new Map<string, number>();
   for (const row of rows) totals.set(row.action, (totals.get(row.action) ?? 0) + row.count);
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([action]) => action);

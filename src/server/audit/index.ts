@@ -14,5 +14,5 @@ export type { CheckpointReport } from './checkpoints';
 export { verifyAuditIntegrity } from './integrity';
 export type { AuditIntegrityReport } from './integrity';
 export { applyAuditRetention } from './retention';
-export { auditEventsPerDay, getAuditEvent, listAuditEvents, listCustomerActivity } from './explorer';
+export { auditEventsPerDay, getAuditEvent, listAuditEvents, listCustomerActivity, refreshAuditRollup } from './explorer';
 export type { AuditEventPage, AuditEventView, CustomerActivityItem, EventsPerDay } from './explorer';

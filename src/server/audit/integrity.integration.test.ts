@@ -43,7 +43,7 @@ async function withSql<T>(url: string, run: (client: pg.Client) => Promise<T>): 
 function runCli(url: string, args: string[]): Promise<{ code: number | null; output: Record<string, unknown> | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     // No signing key in its environment: the CLI has its own (ephemeral) one, so only --public-key can verify.
-    const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'test', LICENSE_SIGNING_PRIVATE_KEY: '', AUDIT_CHECKPOINT_EVERY_EVENTS: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, NODE_ENV: 'test', LICENSE_SIGNING_PRIVATE_KEY: '', AUDIT_CHECKPOINT_EVERY_EVENTS: '' };
     const child = spawn(TSX, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -105,6 +105,23 @@ const ACCESS: Record<string, Caller[]> = {
   'apiKeys.emergencyRevoke': ['admin'],
   'usage.byDay': ['customer', 'customerKey'],
   'usage.allCustomersByDay': ['admin', 'adminKey'],
+  'audit.list': ['admin'],
+  'audit.get': ['admin'],
+  'audit.perDay': ['admin'],
+  'audit.verify': ['admin'],
+  'audit.checkpoints': ['admin'],
+  'audit.createCheckpoint': ['admin'],
+  'audit.activity': ['customer'],
+  'security.dashboard': ['admin'],
+  'security.validations': ['admin'],
+  'security.signIns': ['admin'],
+  'security.webhookFailures': ['admin'],
+  'security.alerts': ['admin'],
+  'security.acknowledgeAlert': ['admin'],
+  'security.resolveAlert': ['admin'],
+  'security.ipBlocks': ['admin'],
+  'security.blockIp': ['admin'],
+  'security.liftIpBlock': ['admin'],
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();

@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from '../trpc/init';
 import { accountRouter } from './account';
 import { apiKeysRouter } from './api-keys';
+import { auditRouter } from './audit';
 import { authRouter } from './auth';
 import { billingRouter } from './billing';
 import { catalogRouter } from './catalog';
@@ -10,6 +11,7 @@ import { licensesRouter } from './licenses';
 import { meRouter } from './me';
 import { mfaRouter } from './mfa';
 import { portalRouter } from './portal';
+import { securityRouter } from './security';
 import { setupRouter } from './setup';
 import { usageRouter } from './usage';
 import { usersRouter } from './users';
@@ -29,6 +31,8 @@ export const appRouter = createTRPCRouter({
   billing: billingRouter,
   apiKeys: apiKeysRouter,
   usage: usageRouter,
+  audit: auditRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;
