@@ -1,8 +1,9 @@
 import { startBillingSchedule } from './billing/schedule';
 import { getDb } from './db';
 import { ConfigurationError, getEnv, isBuildPhase } from './env';
+import { startSecurityOperations } from './security/schedule';
 
-/** Validates configuration and opens the database (exiting the process when either fails), then starts the billing schedule. */
+/** Validates configuration and opens the database (exiting the process when either fails), then starts the billing and security schedules. */
 export async function startServerInstance(): Promise<void> {
   if (isBuildPhase()) return;
   try {
@@ -16,4 +17,5 @@ export async function startServerInstance(): Promise<void> {
     process.exit(1);
   }
   startBillingSchedule(getDb);
+  startSecurityOperations(getDb);
 }
