@@ -69,11 +69,13 @@ async function storePassword(tx: Tx, userId: string, password: string, now: Date
 /** Sets a new password from a reset or invitation link; the link works once, and every session ends. */
 export async function resetPasswordWithToken(db: Db, input: { token: string; password: string }, meta: RequestMeta, now = new Date()) {
   // The policy (which may wait on the breach check) runs before the transaction opens.
+  // A spent, expired or unknown link is refused before the policy runs, so the history check
+  // cannot be used to test a user's old passwords.
   const holder = await db.passwordResetToken.findUnique({
     where: { tokenHash: hashToken(input.token) },
-    select: { user: { select: { id: true, email: true, name: true } } },
+    select: { usedAt: true, expiresAt: true, user: { select: { id: true, email: true, name: true, disabledAt: true } } },
   });
-  if (!holder) throw new AppError('BAD_REQUEST', INVALID_LINK);
+  if (!holder || holder.usedAt || holder.expiresAt <= now || holder.user.disabledAt) throw new AppError('BAD_REQUEST', INVALID_LINK);
   await assertAcceptablePassword(db, { password: input.password, email: holder.user.email, name: holder.user.name, userId: holder.user.id });
   return db.$transaction(async (tx) => {
     const record = await tx.passwordResetToken.findUnique({

@@ -197,6 +197,9 @@ describeWithDatabase('password reset and change', () => {
     await resetPasswordWithToken(db, { token: second, password: newPassword }, meta());
     expect(await getLiveSession(db, session.id)).toBeNull();
     expect((await refusal(resetPasswordWithToken(db, { token: second, password: 'Yet-Another-Passphrase-8' }, meta()))).code).toBe('BAD_REQUEST');
+    // A spent link reveals nothing about old passwords: the answer is the invalid-link one, not the history rule.
+    const spent = await refusal(resetPasswordWithToken(db, { token: second, password }, meta()));
+    expect(spent.message).toContain('invalid or has expired');
     const step = await beginPasswordSignIn(db, { email: user.email, password: newPassword }, meta());
     expect(step.next).toBe('session');
   });
