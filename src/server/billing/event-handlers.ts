@@ -395,8 +395,6 @@ const HANDLERS: Record<string, (ctx: EventContext) => Promise<HandledEvent>> = {
   'customer.updated': customerUpdated,
 };
 
-export const HANDLED_EVENT_TYPES = Object.keys(HANDLERS);
-
 /** Applies the event; types Licensor does not act on are acknowledged and IGNORED. */
 export function handleStripeEvent(ctx: EventContext): Promise<HandledEvent> {
   const handler = HANDLERS[ctx.event.type];

@@ -1,11 +1,7 @@
 export { billingConfiguration, createStripeClient, stripeClientFromEnv } from './stripe-client';
-export type { BillingConfiguration, StripeClient } from './stripe-client';
+export type { StripeClient } from './stripe-client';
 export { createBillingPortalLink, createSubscriptionCheckout, listBillingPlans, setPlanStripeBilling, subscribablePlans } from './checkout';
 export { listFailedPayments, listStripeEvents, listSubscriptions, recurringRevenue, stripeEventCounts, subscriptionCounts } from './reports';
 export { receiveStripeEvent, recordWebhookSignatureFailure, reprocessStripeEvent, verifyStripeWebhook } from './webhook';
-export type { BillingDeps, StripeEventResult } from './webhook';
-export { HANDLED_EVENT_TYPES } from './event-handlers';
 export { markOverdueLicenses } from './subscription-licenses';
-export { paymentRiskScore, refreshPaymentRisk } from './payment-risk';
 export { pushUsageToStripeMeters } from './usage-meters';
-export { startBillingSchedule } from './schedule';

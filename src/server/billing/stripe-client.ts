@@ -35,5 +35,3 @@ export function billingConfiguration(env: Env = getEnv()) {
     webhookUrl: `${env.APP_URL}/api/webhooks/stripe`,
   };
 }
-
-export type BillingConfiguration = ReturnType<typeof billingConfiguration>;
