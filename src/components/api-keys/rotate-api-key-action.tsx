@@ -18,60 +18,70 @@ const GRACE_OPTIONS: { value: Grace; label: string }[] = [
   { value: '7d', label: 'Keep the old key for 7 days' },
 ];
 
-export type RotatedApiKey = { key: string; oldKeyWorksUntil: Date };
+/** A rotation's new key with what became of the old one, for NewApiKeyDialog. */
+export type RotatedApiKey = { key: string; note: string };
 
 /**
  * Replaces a key with a new one of the same name, scopes and restrictions. The old key keeps
- * working for the chosen grace, so deployments can switch without downtime; the new key is
- * shown once.
+ * working for the chosen grace, so deployments can switch without downtime. The new key goes to
+ * `onRotated` for the list to show once: this row loses its Rotate button as soon as the list
+ * refreshes, so it cannot hold the key itself.
  */
-export function RotateApiKeyAction({ prefix, rotate, onRotated }: { prefix: string; rotate: (grace: Grace) => Promise<RotatedApiKey>; onRotated: () => void }) {
+export function RotateApiKeyAction({
+  prefix,
+  rotate,
+  onRotated,
+}: {
+  prefix: string;
+  rotate: (grace: Grace) => Promise<{ key: string; oldKeyWorksUntil: Date }>;
+  onRotated: (rotated: RotatedApiKey) => void;
+}) {
   const [grace, setGrace] = useState<Grace>('24h');
-  const [rotated, setRotated] = useState<(RotatedApiKey & { grace: Grace }) | null>(null);
   return (
-    <>
-      <ConfirmDialog
-        title={`Rotate ${prefix}?`}
-        description="A new key with the same name, scopes and restrictions is made and shown once. Choose how long the current key keeps working while you deploy the new one."
-        confirmLabel="Rotate key"
-        variant="primary"
-        trigger={
-          <Button variant="secondary" aria-label={`Rotate ${prefix}`}>
-            Rotate
-          </Button>
-        }
-        onOpenChange={(open) => {
-          if (open) setGrace('24h');
-        }}
-        onConfirm={async () => {
-          setRotated({ ...(await rotate(grace)), grace });
-          toast.success(`${prefix} was rotated. Copy the new key now.`);
-          onRotated();
-        }}
-      >
-        <Select label="Old key" value={grace} options={GRACE_OPTIONS} onChange={(event) => setGrace(event.target.value as Grace)} />
-      </ConfirmDialog>
-      <Dialog
-        title="Save the new API key"
-        open={rotated !== null}
-        onOpenChange={(open) => {
-          if (!open) setRotated(null);
-        }}
-      >
-        {rotated && (
-          <ShownOnceApiKey
-            apiKey={rotated.key}
-            note={
-              rotated.grace === 'now'
-                ? `The old key ${prefix} stopped working.`
-                : `The old key ${prefix} works until ${formatDateTime(rotated.oldKeyWorksUntil)}; deploy the new one before then.`
-            }
-          />
-        )}
-        <div className="mt-6 flex justify-end">
-          <Button onClick={() => setRotated(null)}>Done, I saved it</Button>
-        </div>
-      </Dialog>
-    </>
+    <ConfirmDialog
+      title={`Rotate ${prefix}?`}
+      description="A new key with the same name, scopes and restrictions is made and shown once. Choose how long the current key keeps working while you deploy the new one."
+      confirmLabel="Rotate key"
+      variant="primary"
+      trigger={
+        <Button variant="secondary" aria-label={`Rotate ${prefix}`}>
+          Rotate
+        </Button>
+      }
+      onOpenChange={(open) => {
+        if (open) setGrace('24h');
+      }}
+      onConfirm={async () => {
+        const { key, oldKeyWorksUntil } = await rotate(grace);
+        toast.success(`${prefix} was rotated. Copy the new key now.`);
+        onRotated({
+          key,
+          note:
+            grace === 'now'
+              ? `The old key ${prefix} stopped working.`
+              : `The old key ${prefix} works until ${formatDateTime(oldKeyWorksUntil)}; deploy the new one before then.`,
+        });
+      }}
+    >
+      <Select label="Old key" value={grace} options={GRACE_OPTIONS} onChange={(event) => setGrace(event.target.value as Grace)} />
+    </ConfirmDialog>
+  );
+}
+
+/** Shows a rotation's new key once, until closed. */
+export function NewApiKeyDialog({ rotated, onClose }: { rotated: RotatedApiKey | null; onClose: () => void }) {
+  return (
+    <Dialog
+      title="Save the new API key"
+      open={rotated !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
+      {rotated && <ShownOnceApiKey apiKey={rotated.key} note={rotated.note} />}
+      <div className="mt-6 flex justify-end">
+        <Button onClick={onClose}>Done, I saved it</Button>
+      </div>
+    </Dialog>
   );
 }

@@ -2,10 +2,11 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
+import { useState } from 'react';
 import { apiKeyColumns } from '@/components/api-keys/api-key-columns';
 import { CreateApiKeyDialog } from '@/components/api-keys/create-api-key-dialog';
 import { RevokeApiKeyAction } from '@/components/api-keys/revoke-api-key-action';
-import { RotateApiKeyAction } from '@/components/api-keys/rotate-api-key-action';
+import { NewApiKeyDialog, RotateApiKeyAction, type RotatedApiKey } from '@/components/api-keys/rotate-api-key-action';
 import { ListFooter } from '@/components/list-footer';
 import { useStepUp } from '@/components/step-up-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -33,6 +34,7 @@ export function AdminApiKeys({ pageSize, firstPage }: { pageSize: number; firstP
   const rotate = useMutation(trpc.apiKeys.rotateAdminKey.mutationOptions());
   const revoke = useMutation(trpc.apiKeys.revokeAdminKey.mutationOptions());
   const refresh = () => void queryClient.invalidateQueries(trpc.apiKeys.listAdminKeys.pathFilter());
+  const [rotated, setRotated] = useState<RotatedApiKey | null>(null);
   const rows = keys.data.pages.flatMap((page) => page.items);
 
   return (
@@ -65,7 +67,10 @@ export function AdminApiKeys({ pageSize, firstPage }: { pageSize: number; firstP
                     <RotateApiKeyAction
                       prefix={key.prefix}
                       rotate={(grace) => runWithStepUp(() => rotate.mutateAsync({ apiKeyId: key.id, grace }))}
-                      onRotated={refresh}
+                      onRotated={(newKey) => {
+                        setRotated(newKey);
+                        refresh();
+                      }}
                     />
                   )}
                   <RevokeApiKeyAction prefix={key.prefix} revoke={() => revoke.mutateAsync({ apiKeyId: key.id })} onRevoked={refresh} />
@@ -83,6 +88,7 @@ export function AdminApiKeys({ pageSize, firstPage }: { pageSize: number; firstP
           />
         </>
       )}
+      <NewApiKeyDialog rotated={rotated} onClose={() => setRotated(null)} />
       {dialog}
     </section>
   );

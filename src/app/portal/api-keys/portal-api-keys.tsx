@@ -2,10 +2,11 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
+import { useState } from 'react';
 import { apiKeyColumns } from '@/components/api-keys/api-key-columns';
 import { CreateApiKeyDialog } from '@/components/api-keys/create-api-key-dialog';
 import { RevokeApiKeyAction } from '@/components/api-keys/revoke-api-key-action';
-import { RotateApiKeyAction } from '@/components/api-keys/rotate-api-key-action';
+import { NewApiKeyDialog, RotateApiKeyAction, type RotatedApiKey } from '@/components/api-keys/rotate-api-key-action';
 import { UsageReportExample } from '@/components/api-keys/usage-report-example';
 import { ListFooter } from '@/components/list-footer';
 import { Card } from '@/components/ui/card';
@@ -30,6 +31,7 @@ export function PortalApiKeys({ pageSize, firstPage, usageUrl }: { pageSize: num
   const rotate = useMutation(trpc.apiKeys.rotate.mutationOptions());
   const revoke = useMutation(trpc.apiKeys.revoke.mutationOptions());
   const refresh = () => void queryClient.invalidateQueries(trpc.apiKeys.list.pathFilter());
+  const [rotated, setRotated] = useState<RotatedApiKey | null>(null);
   const rows = keys.data.pages.flatMap((page) => page.items);
 
   return (
@@ -60,7 +62,14 @@ export function PortalApiKeys({ pageSize, firstPage, usageUrl }: { pageSize: num
                 actions: (key) => (
                   <>
                     {key.status === 'active' && (
-                      <RotateApiKeyAction prefix={key.prefix} rotate={(grace) => rotate.mutateAsync({ apiKeyId: key.id, grace })} onRotated={refresh} />
+                      <RotateApiKeyAction
+                        prefix={key.prefix}
+                        rotate={(grace) => rotate.mutateAsync({ apiKeyId: key.id, grace })}
+                        onRotated={(newKey) => {
+                          setRotated(newKey);
+                          refresh();
+                        }}
+                      />
                     )}
                     <RevokeApiKeyAction prefix={key.prefix} revoke={() => revoke.mutateAsync({ apiKeyId: key.id })} onRevoked={refresh} />
                   </>
@@ -81,6 +90,7 @@ export function PortalApiKeys({ pageSize, firstPage, usageUrl }: { pageSize: num
           </Card>
         </>
       )}
+      <NewApiKeyDialog rotated={rotated} onClose={() => setRotated(null)} />
     </div>
   );
 }

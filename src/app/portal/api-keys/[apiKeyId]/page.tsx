@@ -74,6 +74,7 @@ export default async function PortalApiKeyPage({ params }: { params: Promise<{ a
         </dl>
       </Card>
       <Card title="Requests per day">
+        <p className="mb-3 text-xs text-slate-500">Requests are counted in batches every few seconds, so the newest may take a moment to appear.</p>
         <KeyRequestsChart apiKeyId={apiKey.id} initialDays={requestsPerDay} />
       </Card>
     </div>
