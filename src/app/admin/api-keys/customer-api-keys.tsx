@@ -28,7 +28,7 @@ function EmergencyRevoke({ prefix, customerName, revoke, onRevoked }: { prefix: 
       confirmLabel="Revoke key"
       confirmationText={prefix}
       trigger={
-        <Button variant="danger" aria-label={`Emergency revoke ${prefix}`}>
+        <Button variant="danger" className="whitespace-nowrap" aria-label={`Emergency revoke ${prefix}`}>
           Emergency revoke
         </Button>
       }
