@@ -304,29 +304,40 @@ export async function authenticateApiKey(
   return { ok: true, key: { id: key.id, publicId: key.publicId, scopes, customerId: key.customerId, name: key.name } };
 }
 
-// Use is buffered per instance and written every few seconds: one upsert per key and day, and
-// the last-used time and address at most once a minute per key.
-const pendingRequests = new Map<string, number>();
-const lastUse = new Map<string, { at: Date; ip: string; written: number }>();
-let flushTimer: NodeJS.Timeout | null = null;
-let flushDb: DbOrTx | null = null;
+// Use is buffered per process and written every few seconds: one upsert per key and day, and
+// the last-used time and address at most once a minute per key. The buffer lives on globalThis
+// because Next bundles route handlers and pages separately: one buffer per process lets the key
+// page's flush include the uses the API routes counted.
+type UsageBuffer = {
+  pendingRequests: Map<string, number>;
+  lastUse: Map<string, { at: Date; ip: string; written: number }>;
+  flushTimer: NodeJS.Timeout | null;
+  flushDb: DbOrTx | null;
+};
+const buffer = ((globalThis as { __licensorApiKeyUsage?: UsageBuffer }).__licensorApiKeyUsage ??= {
+  pendingRequests: new Map(),
+  lastUse: new Map(),
+  flushTimer: null,
+  flushDb: null,
+});
+const { pendingRequests, lastUse } = buffer;
 
 function noteApiKeyUse(db: DbOrTx, apiKeyId: string, ip: string, now: Date) {
-  flushDb = db;
+  buffer.flushDb = db;
   const day = now.toISOString().slice(0, 10);
   const bucket = `${apiKeyId}|${day}`;
   pendingRequests.set(bucket, (pendingRequests.get(bucket) ?? 0) + 1);
   const previous = lastUse.get(apiKeyId);
   lastUse.set(apiKeyId, { at: now, ip, written: previous?.written ?? 0 });
-  flushTimer ??= setTimeout(() => {
-    flushTimer = null;
-    if (flushDb) void flushApiKeyUsage(flushDb).catch((error: unknown) => console.error('API key usage flush failed:', error instanceof Error ? error.message : error));
+  buffer.flushTimer ??= setTimeout(() => {
+    buffer.flushTimer = null;
+    if (buffer.flushDb) void flushApiKeyUsage(buffer.flushDb).catch((error: unknown) => console.error('API key usage flush failed:', error instanceof Error ? error.message : error));
   }, securityPolicy().apiKeys.usageFlushEverySeconds * 1000).unref();
 }
 
 /** Writes the buffered use counts and last-used fields (also called before reading the chart). */
 export async function flushApiKeyUsage(db: DbOrTx): Promise<void> {
-  flushDb = db;
+  buffer.flushDb = db;
   const counts = [...pendingRequests.entries()];
   pendingRequests.clear();
   for (const [bucket, requests] of counts) {
