@@ -11,6 +11,8 @@ const ADMIN_NAV = [
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/billing', label: 'Billing' },
   { href: '/admin/users', label: 'Users' },
+  { href: '/admin/security', label: 'Security' },
+  { href: '/admin/audit', label: 'Audit' },
 ];
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {

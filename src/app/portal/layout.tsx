@@ -8,6 +8,7 @@ const PORTAL_NAV = [
   { href: '/portal/api-keys', label: 'API keys' },
   { href: '/portal/usage', label: 'Usage' },
   { href: '/portal/billing', label: 'Billing' },
+  { href: '/portal/activity', label: 'Activity' },
 ];
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

@@ -56,9 +56,6 @@ export type AlertActionInput = z.infer<typeof AlertActionInput>;
 export const ListIpBlocksInput = z.object({ state: z.enum(['active', 'ended']).default('active'), cursor: Cursor, limit: PageSize });
 export type ListIpBlocksInput = z.input<typeof ListIpBlocksInput>;
 
-/** Manual block lengths offered by the form, in minutes: 15 minutes to 30 days. */
-export const BLOCK_DURATIONS_MINUTES = [15, 60, 24 * 60, 7 * 24 * 60, 30 * 24 * 60] as const;
-
 export const BlockIpInput = z.object({
   ip: z.string().trim().min(1, 'Enter an IP address').max(64, 'That is not an IP address'),
   durationMinutes: z.int().min(1, 'At least a minute').max(365 * 24 * 60, 'At most a year'),

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LicenseStatusList } from '@/components/license-status-list';
+import { RiskBadge } from '@/components/security/risk-badge';
 import { Badge } from '@/components/ui/badge';
 import { Card, StatTile } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -13,6 +14,7 @@ import { isAppError } from '@/server/errors';
 import { requirePageSession } from '@/server/http/page-guards';
 import { getCustomerDetail } from '@/server/licensing/customers';
 import { listLicenses } from '@/server/licensing/license-admin';
+import { assessPaymentRisk } from '@/server/security/risk';
 import { AdminIssueLicense } from '../../licenses/admin-issue-license';
 import { LicensesTable } from '../../licenses/licenses-table';
 
@@ -24,8 +26,8 @@ async function loadCustomer(customerId: string) {
   const db = await getDb();
   try {
     const customer = await getCustomerDetail(db, { customerId });
-    const licenses = await listLicenses(db, { customerId, limit: LICENSES_PAGE_SIZE });
-    return { customer, licenses };
+    const [licenses, risk] = await Promise.all([listLicenses(db, { customerId, limit: LICENSES_PAGE_SIZE }), assessPaymentRisk(db, customerId)]);
+    return { customer, licenses, risk };
   } catch (error) {
     // A malformed id is refused by the input schema: for a page, that customer does not exist either.
     if (isAppError(error) && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) notFound();
@@ -36,7 +38,7 @@ async function loadCustomer(customerId: string) {
 export default async function CustomerPage({ params }: { params: Promise<{ customerId: string }> }) {
   const { customerId } = await params;
   await requirePageSession(['ADMIN'], `/admin/customers/${encodeURIComponent(customerId)}`);
-  const { customer, licenses } = await loadCustomer(customerId);
+  const { customer, licenses, risk } = await loadCustomer(customerId);
   const licenseCount = Object.values(customer.licensesByStatus).reduce((sum, count) => sum + (count ?? 0), 0);
 
   return (
@@ -49,6 +51,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold text-slate-900">{customer.name}</h1>
             {customer.anonymizedAt && <Badge>anonymised</Badge>}
+            <RiskBadge label="Payment risk" risk={risk} />
           </div>
           {!customer.anonymizedAt && <AdminIssueLicense customer={{ id: customer.id, name: customer.name }} />}
         </div>

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { FlaggedBadge, LicenseStatusBadge } from '@/components/licensing/license-badges';
+import { RiskBadge } from '@/components/security/risk-badge';
 import { Card, StatTile } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table } from '@/components/ui/table';
@@ -11,6 +12,7 @@ import { getDb } from '@/server/db';
 import { isAppError } from '@/server/errors';
 import { requirePageSession } from '@/server/http/page-guards';
 import { getLicenseDetail, listLicenseAuditEvents, listLicenseValidations } from '@/server/licensing/license-admin';
+import { assessLicenseRisk } from '@/server/security/risk';
 import { ClearFlagAction, LicenseActions } from './license-actions';
 import { LicenseMachines } from './license-machines';
 import { LicenseValidations } from './license-validations';
@@ -25,11 +27,12 @@ async function loadLicense(licenseId: string) {
   const db = await getDb();
   try {
     const license = await getLicenseDetail(db, licenseId);
-    const [validations, auditEvents] = await Promise.all([
+    const [validations, auditEvents, risk] = await Promise.all([
       listLicenseValidations(db, licenseId, { limit: VALIDATIONS_PAGE_SIZE }),
       listLicenseAuditEvents(db, licenseId),
+      assessLicenseRisk(db, licenseId),
     ]);
-    return { license, validations, auditEvents };
+    return { license, validations, auditEvents, risk };
   } catch (error) {
     if (isAppError(error) && error.code === 'NOT_FOUND') notFound();
     throw error;
@@ -39,7 +42,7 @@ async function loadLicense(licenseId: string) {
 export default async function LicensePage({ params }: { params: Promise<{ licenseId: string }> }) {
   const { licenseId } = await params;
   await requirePageSession(['ADMIN'], `/admin/licenses/${encodeURIComponent(licenseId)}`);
-  const { license, validations, auditEvents } = await loadLicense(licenseId);
+  const { license, validations, auditEvents, risk } = await loadLicense(licenseId);
   const activeMachines = license.machines.filter((machine) => machine.deactivatedAt === null).length;
 
   return (
@@ -80,7 +83,7 @@ export default async function LicensePage({ params }: { params: Promise<{ licens
         <StatTile label="Validations" value={numberFormat.format(license.validationCount)} detail={`${numberFormat.format(license.failedValidationCount)} failed`} />
         <StatTile label="Machines" value={formatMachines(activeMachines, license.maxMachines)} detail="active / allowed" />
         <StatTile label="Last validated" value={<span className="text-base">{formatDateTime(license.lastValidatedAt, 'Never')}</span>} detail={license.lastValidationIp ?? undefined} />
-        <StatTile label="Risk score" value={license.riskScore.toFixed(2)} />
+        <StatTile label="Risk score" value={<RiskBadge label="Validation risk" risk={risk} />} detail="from the last 24 hours of calls" />
       </dl>
 
       <div className="grid gap-6 lg:grid-cols-2">

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { RiskBadge } from '@/components/security/risk-badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Badge } from '@/components/ui/badge';
@@ -12,6 +13,7 @@ import { getUserForAdmin } from '@/server/auth/user-admin';
 import { getDb } from '@/server/db';
 import { isAppError } from '@/server/errors';
 import { requirePageSession } from '@/server/http/page-guards';
+import { assessSignInRisk } from '@/server/security/risk';
 import { UserActions } from './user-actions';
 
 export const metadata: Metadata = { title: 'User' };
@@ -29,7 +31,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   const { userId } = await params;
   const session = await requirePageSession(['ADMIN'], `/admin/users/${encodeURIComponent(userId)}`);
   const user = await loadUser(userId);
-  const sessions = await listLiveSessions(await getDb(), user.id);
+  const [sessions, risk] = await Promise.all([listLiveSessions(await getDb(), user.id), assessSignInRisk(await getDb(), user.id)]);
 
   return (
     <div className="space-y-6">
@@ -42,6 +44,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           <RoleBadge role={user.role} />
           <UserStatusBadge disabledAt={user.disabledAt} />
           <MfaBadge enabled={user.mfaEnabled} />
+          <RiskBadge label="Sign-in risk" risk={risk} />
         </div>
         <p className="mt-1 text-sm text-slate-600">{user.email}</p>
       </div>
