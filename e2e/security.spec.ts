@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { disconnectDb, getDb } from '../src/server/db';
 import { createCustomer, createPlan, createProduct, issueLicense } from '../src/server/licensing';
-import { createStaffWithMfa, signInContext, uniqueTag } from './fixtures';
+import { createCustomerUser, createStaffWithMfa, signInContext, uniqueTag } from './fixtures';
 import { expect, test } from './test';
 
 test.describe.configure({ mode: 'serial' });
@@ -152,4 +152,25 @@ test('an admin blocks an address by hand and unblocks it, both audited', async (
     { action: 'security.ip_block', actorLabel: admin.email },
     { action: 'security.ip_unblock', actorLabel: admin.email },
   ]);
+});
+
+test('the download routes answer admins only, and a customer sees its own activity in the portal', async ({ browser, playwright }) => {
+  const anonymous = await playwright.request.newContext({ baseURL: process.env.E2E_BASE_URL });
+  expect((await anonymous.get('/api/admin/audit/export?format=csv')).status()).toBe(401);
+  expect((await anonymous.get('/api/admin/audit/checkpoints')).status()).toBe(401);
+  await anonymous.dispose();
+
+  const customer = await createCustomerUser('Rita');
+  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  await signInContext(context, customer);
+  expect((await context.request.get('/api/admin/audit/export?format=json')).status()).toBe(403);
+  expect((await context.request.get('/api/admin/audit/checkpoints')).status()).toBe(403);
+
+  const page = await context.newPage();
+  await page.goto('/portal');
+  await page.getByRole('navigation', { name: 'Portal navigation' }).getByRole('link', { name: 'Activity' }).click();
+  await expect(page.getByRole('heading', { name: 'Activity' })).toBeVisible();
+  const activity = page.getByRole('table', { name: 'Activity in your organisation' });
+  await expect(activity.getByRole('row').filter({ hasText: 'user.create' })).toContainText('Licensor (automatic)');
+  await context.close();
 });

@@ -12,7 +12,7 @@ import { publicKeyDocument, signAuditCheckpoint, signingKeyId, verifyWithPublicK
 
 export type CheckpointReason = 'every_n_events' | 'hourly' | 'retention' | 'manual';
 
-export const CHECKPOINT_FORMAT = 'licensor-audit-checkpoints/v1';
+const CHECKPOINT_FORMAT = 'licensor-audit-checkpoints/v1';
 
 /**
  * The signed text: a fixed first line, then the sequence, the hash, the time and the reason, one

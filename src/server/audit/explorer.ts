@@ -35,7 +35,7 @@ type AuditRow = Omit<AuditEventView, 'sequence' | 'metadata'> & { sequence: bigi
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 /** `license.*` and `license.` are prefixes; anything else is one action. */
-export function actionPrefix(action: string): string | null {
+function actionPrefix(action: string): string | null {
   if (action.endsWith('*')) return action.slice(0, -1);
   return action.endsWith('.') ? action : null;
 }
@@ -134,7 +134,7 @@ export async function* auditEventBatches(db: DbOrTx, filter: AuditFilter, batchS
 }
 
 /** Audit events per UTC day per action and severity: ended days are counted once. */
-export const AUDIT_DAYS: RollupSpec = {
+const AUDIT_DAYS: RollupSpec = {
   name: 'audit_day',
   unitMs: DAY_MS,
   lookbackMs: 100 * DAY_MS,
@@ -151,7 +151,7 @@ export const refreshAuditRollup = (db: Db, now = new Date()) => refreshRollup(db
 
 /** The chart names this many actions and folds the rest into "other". */
 const CHART_SERIES = 6;
-export const OTHER_ACTIONS = 'other';
+const OTHER_ACTIONS = 'other';
 
 export type EventsPerDay = { from: Date; to: Date; series: string[]; points: { day: string; values: number[] }[] };
 

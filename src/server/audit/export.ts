@@ -8,7 +8,7 @@ import { auditEventBatches, type AuditEventView } from './explorer';
  * that millions of events never sit in memory at once.
  */
 
-export const EXPORT_FORMAT_VERSION = 'licensor-audit-export/v1';
+const EXPORT_FORMAT_VERSION = 'licensor-audit-export/v1';
 
 const CSV_COLUMNS = [
   'sequence',
@@ -33,7 +33,7 @@ const CSV_COLUMNS = [
  * such cells get a leading apostrophe (OWASP "CSV injection"). User agents and labels are
  * attacker-controlled text.
  */
-export function neutraliseFormula(value: string): string {
+function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 

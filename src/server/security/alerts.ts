@@ -17,9 +17,9 @@ import { securityPolicy } from './policy';
  * configured. Admins acknowledge and resolve them; both are audited.
  */
 
-export type AlertRule = keyof ReturnType<typeof securityPolicy>['alerts']['rules'];
+type AlertRule = keyof ReturnType<typeof securityPolicy>['alerts']['rules'];
 
-export type AlertFinding = {
+type AlertFinding = {
   rule: AlertRule;
   severity: Severity;
   title: string;
@@ -125,7 +125,7 @@ const ALERT_LOCK = 'licensor.security_alerts';
  * Stores the findings that are not suppressed: an alert of the same rule about the same subject
  * (license, customer, IP) created within the rule's cool-down, or still unresolved, suppresses it.
  */
-export async function raiseAlerts(db: Db, findings: AlertFinding[], now = new Date()) {
+async function raiseAlerts(db: Db, findings: AlertFinding[], now = new Date()) {
   if (findings.length === 0) return [];
   const { rules } = securityPolicy().alerts;
   return db.$transaction(async (tx) => {
@@ -164,7 +164,7 @@ export const WEBHOOK_TIMESTAMP_HEADER = 'X-Licensor-Timestamp';
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Licensor-Signature';
 
 /** `sha256=` and the hex HMAC-SHA256 of `<timestamp>.<body>`: what a receiver recomputes with the shared secret. */
-export function signWebhookBody(secret: string, timestamp: number, body: string): string {
+function signWebhookBody(secret: string, timestamp: number, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
 }
 
@@ -267,7 +267,7 @@ function alertMail(alert: StoredAlert, to: string) {
  * claims an alert (its delivery-attempt counter) before sending, so two instances never send it
  * twice; one that still fails is retried by the next evaluations, a few times within a day.
  */
-export async function deliverPendingAlerts(db: Db, channels: AlertChannels = configuredAlertChannels(), now = new Date()) {
+async function deliverPendingAlerts(db: Db, channels: AlertChannels = configuredAlertChannels(), now = new Date()) {
   if (!channels.webhook && !channels.email) return { delivered: 0, failed: 0 };
   const { maxDeliveryRuns, deliveryRetryWindowSeconds } = securityPolicy().alerts;
   const pending = await db.securityAlert.findMany({

@@ -22,7 +22,7 @@ const unauthorisedList = Prisma.join(UNAUTHORISED_CODES.map((code) => Prisma.sql
 const UNAUTHORISED = new Set<string>(UNAUTHORISED_CODES);
 
 /** How an attempt ended, as the dashboard groups them (outcomeCondition below is the same in SQL, for the lists). */
-export function outcomeOf(success: boolean, code: string): ValidationOutcome {
+function outcomeOf(success: boolean, code: string): ValidationOutcome {
   if (success) return 'succeeded';
   if (code === RATE_LIMITED_CODE) return 'rate_limited';
   return UNAUTHORISED.has(code) ? 'unauthorised' : 'failed';
@@ -58,7 +58,7 @@ const BUCKETS: Record<SecurityWindow, { sql: string; ms: number }> = {
   '7d': { sql: '6 hours', ms: 6 * 60 * 60 * 1000 },
 };
 
-export type CodeCount = { success: boolean; code: string; count: number };
+type CodeCount = { success: boolean; code: string; count: number };
 
 /** Attempts of the window per outcome code: ended hours from the hourly rollup, the rest from the attempts. */
 export async function validationCodeCounts(db: DbOrTx, since: Date): Promise<CodeCount[]> {
@@ -72,10 +72,10 @@ export async function validationCodeCounts(db: DbOrTx, since: Date): Promise<Cod
     GROUP BY 1, 2`;
 }
 
-export type ValidationSummary = { total: number; succeeded: number; failed: number; rateLimited: number; unauthorised: number };
+type ValidationSummary = { total: number; succeeded: number; failed: number; rateLimited: number; unauthorised: number };
 
 /** Success rate (seed 000), rate-limit hits and 401/403 answers (seed 001). */
-export function summarise(counts: CodeCount[]): ValidationSummary {
+function summarise(counts: CodeCount[]): ValidationSummary {
   const summary: ValidationSummary = { total: 0, succeeded: 0, failed: 0, rateLimited: 0, unauthorised: 0 };
   for (const row of counts) {
     summary.total += row.count;
@@ -93,7 +93,7 @@ export async function validationSummary(db: DbOrTx, since: Date): Promise<Valida
 }
 
 /** Why validations failed: each refusal code and how often, most frequent first. */
-export function failureReasons(counts: CodeCount[], limit = 15) {
+function failureReasons(counts: CodeCount[], limit = 15) {
   const byCode = new Map<string, number>();
   for (const row of counts) if (!row.success) byCode.set(row.code, (byCode.get(row.code) ?? 0) + row.count);
   return [...byCode.entries()]
@@ -102,7 +102,7 @@ export function failureReasons(counts: CodeCount[], limit = 15) {
     .slice(0, limit);
 }
 
-export type OutcomePoint = { at: Date } & Record<ValidationOutcome, number>;
+type OutcomePoint = { at: Date } & Record<ValidationOutcome, number>;
 
 /** Validations over time by outcome: one point per bucket, empty buckets included. */
 export async function validationsOverTime(db: DbOrTx, window: SecurityWindow, now = new Date()): Promise<OutcomePoint[]> {
@@ -225,8 +225,6 @@ export async function blockedIpCounts(db: DbOrTx, since: Date, now = new Date())
 export async function openAlertCount(db: DbOrTx) {
   return db.securityAlert.count({ where: { status: { not: 'RESOLVED' } } });
 }
-
-export type SecurityDashboard = Awaited<ReturnType<typeof getSecurityDashboard>>;
 
 /** Every tile of /admin/security for one window, read in parallel. */
 export async function getSecurityDashboard(db: DbOrTx, window: SecurityWindow, now = new Date()) {

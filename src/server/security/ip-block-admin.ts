@@ -12,7 +12,7 @@ import { securityPolicy } from './policy';
 type AdminChange = { actor: AuditActor & { type: 'user' }; meta?: { ip?: string | null; userAgent?: string | null } };
 
 /** The address in the form requests are compared in: canonical text, IPv4-mapped IPv6 as IPv4. */
-export function canonicalIp(text: string): string | null {
+function canonicalIp(text: string): string | null {
   try {
     return ipaddr.process(text.trim()).toString();
   } catch {
