@@ -58,6 +58,12 @@ describeWithDatabase('POST /api/v1/licenses/validate', () => {
     expect(license.lastValidationIp).toBe(request.ip);
   });
 
+  it('normalises the key first: surrounding white space and lower case are accepted', async () => {
+    const fixture = await createLicenseFixture(db);
+    const response = await call('validate', signedRequest('validate', validateBody(fixture, { licenseKey: `\t \n${fixture.licenseKey.toLowerCase()}\r ` }), fixture.signingSecret));
+    expect(response.json.code).toBe('VALID');
+  });
+
   it('answers NOT_FOUND, without a license, for an unknown key and for a key whose check value fails', async () => {
     const fixture = await createLicenseFixture(db);
     const broken = fixture.licenseKey.slice(0, -1) + (fixture.licenseKey.endsWith('0') ? '1' : '0');

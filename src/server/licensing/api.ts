@@ -38,9 +38,9 @@ export type LicenseApiResponse = { status: number; headers: Record<string, strin
 
 // Section 4's field limits.
 const printable = (max: number) => z.string().regex(new RegExp(`^[\\x20-\\x7E]{0,${max}}$`));
+// Normalised before anything else (section 1): surrounding white space does not make a key malformed.
 const LicenseKey = z
   .string()
-  .max(64)
   .transform(normaliseLicenseKey)
   .pipe(z.string().regex(/^[A-Z]{2,8}-([0-9A-HJKMNP-TV-Z]{5}-){4}[0-9A-HJKMNP-TV-Z]{5}$/));
 const Fingerprint = z.string().regex(/^[\x20-\x7E]{1,128}$/);
