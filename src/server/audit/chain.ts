@@ -122,7 +122,8 @@ async function appendInTransaction(tx: Tx, input: AuditEventInput) {
  * given the root client it opens a transaction of its own.
  */
 export async function recordAuditEvent(client: DbOrTx, input: AuditEventInput) {
-  if (isRootClient(client)) return client.$transaction((tx) => appendInTransaction(tx, input));
+  // Appends queue on the chain head; under load a writer may wait its turn longer than Prisma's defaults.
+  if (isRootClient(client)) return client.$transaction((tx) => appendInTransaction(tx, input), { maxWait: 10_000, timeout: 20_000 });
   return appendInTransaction(client, input);
 }
 
