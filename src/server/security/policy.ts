@@ -34,7 +34,7 @@ export type RateLimitName = keyof typeof RATE_LIMITS;
 const HOUR = 60 * 60;
 const DAY = 24 * HOUR;
 
-export function securityPolicy() {
+function buildSecurityPolicy() {
   const env = getEnv();
   return {
     password: {
@@ -206,4 +206,12 @@ export function securityPolicy() {
   };
 }
 
-export type SecurityPolicy = ReturnType<typeof securityPolicy>;
+export type SecurityPolicy = ReturnType<typeof buildSecurityPolicy>;
+
+let built: SecurityPolicy | undefined;
+
+/** The policy, built once from the (immutable) parsed environment: hot paths read it per request. */
+export function securityPolicy(): SecurityPolicy {
+  built ??= buildSecurityPolicy();
+  return built;
+}
