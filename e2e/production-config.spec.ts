@@ -32,3 +32,17 @@ test('production mode without secrets refuses to start and names every missing v
   expect(output).toContain('ENCRYPTION_KEY: must be 32 bytes in base64');
   expect(output).not.toContain('listening on');
 });
+
+test('every response carries the security headers', async ({ request }) => {
+  for (const path of ['/sign-in', '/api/v1/licenses/public-key', '/api/health/live']) {
+    const response = await request.get(path);
+    const headers = response.headers();
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['permissions-policy']).toContain('camera=()');
+    expect(headers['strict-transport-security']).toContain('max-age=');
+    expect(headers['x-powered-by']).toBeUndefined();
+  }
+});
