@@ -1,3 +1,4 @@
+import { ListFooter } from '@/components/list-footer';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table } from '@/components/ui/table';
 import { formatDateTime } from '@/lib/format';
@@ -33,5 +34,35 @@ export function ValidationsTable({ rows }: { rows: ValidationRow[] }) {
         { header: 'Feature', cell: (row) => row.feature ?? '–' },
       ]}
     />
+  );
+}
+
+/** The parts of an infinite query of validation pages that the timeline reads. */
+type ValidationPages = {
+  data: { pages: { items: ValidationRow[] }[] };
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  isFetchNextPageError: boolean;
+  error: unknown;
+  fetchNextPage: () => Promise<unknown>;
+};
+
+/** The validation timeline of a license page (admin or portal): the table and its "Load more". */
+export function ValidationsTimeline({ validations }: { validations: ValidationPages }) {
+  const rows = validations.data.pages.flatMap((page) => page.items);
+  return (
+    <div className="space-y-4">
+      <ValidationsTable rows={rows} />
+      {rows.length > 0 && (
+        <ListFooter
+          count={rows.length}
+          noun={['call', 'calls']}
+          hasMore={validations.hasNextPage}
+          loadingMore={validations.isFetchingNextPage}
+          onLoadMore={() => void validations.fetchNextPage()}
+          error={validations.isFetchNextPageError ? validations.error : null}
+        />
+      )}
+    </div>
   );
 }

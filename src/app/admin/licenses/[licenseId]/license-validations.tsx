@@ -2,8 +2,7 @@
 
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
-import { ValidationsTable } from '@/components/licensing/validations-table';
-import { ListFooter } from '@/components/list-footer';
+import { ValidationsTimeline } from '@/components/licensing/validations-table';
 import { useTRPC } from '@/lib/trpc/client';
 import type { AppRouter } from '@/server/routers/root';
 
@@ -18,20 +17,5 @@ export function LicenseValidations({ licenseId, pageSize, firstPage }: { license
       { initialData: { pages: [firstPage], pageParams: [null] }, getNextPageParam: (page) => page.nextCursor },
     ),
   );
-  const rows = validations.data.pages.flatMap((page) => page.items);
-  return (
-    <div className="space-y-4">
-      <ValidationsTable rows={rows} />
-      {rows.length > 0 && (
-        <ListFooter
-          count={rows.length}
-          noun={['call', 'calls']}
-          hasMore={validations.hasNextPage}
-          loadingMore={validations.isFetchingNextPage}
-          onLoadMore={() => void validations.fetchNextPage()}
-          error={validations.isFetchNextPageError ? validations.error : null}
-        />
-      )}
-    </div>
-  );
+  return <ValidationsTimeline validations={validations} />;
 }

@@ -6,8 +6,7 @@ import { useRouter } from 'next/navigation';
 import { toast } from 'sonner';
 import { MachinesTable, type MachineRow } from '@/components/licensing/machines-table';
 import { RotateSecretAction } from '@/components/licensing/rotate-secret-action';
-import { ValidationsTable } from '@/components/licensing/validations-table';
-import { ListFooter } from '@/components/list-footer';
+import { ValidationsTimeline } from '@/components/licensing/validations-table';
 import { useTRPC } from '@/lib/trpc/client';
 import type { AppRouter } from '@/server/routers/root';
 
@@ -37,22 +36,7 @@ export function PortalValidations({ licenseId, pageSize, firstPage }: { licenseI
       { initialData: { pages: [firstPage], pageParams: [null] }, getNextPageParam: (page) => page.nextCursor },
     ),
   );
-  const rows = validations.data.pages.flatMap((page) => page.items);
-  return (
-    <div className="space-y-4">
-      <ValidationsTable rows={rows} />
-      {rows.length > 0 && (
-        <ListFooter
-          count={rows.length}
-          noun={['call', 'calls']}
-          hasMore={validations.hasNextPage}
-          loadingMore={validations.isFetchingNextPage}
-          onLoadMore={() => void validations.fetchNextPage()}
-          error={validations.isFetchNextPageError ? validations.error : null}
-        />
-      )}
-    </div>
-  );
+  return <ValidationsTimeline validations={validations} />;
 }
 
 export function PortalRotateSecret({ licenseId, disabled }: { licenseId: string; disabled: boolean }) {
